@@ -1,0 +1,41 @@
+// Three projects, as the house style asks: unit (no network), integration (real Redis, Postgres,
+// Mongo), e2e (the HTTP API over real backends). TypeScript is stripped by @swc/jest for speed;
+// type errors are caught by `npm run typecheck`, not by the test run.
+const moduleNameMapper = {
+  '^@wormhole/(interfaces|platform|jq|dsl|storage)$': '<rootDir>/shared/$1/src',
+  '^@wormhole/(api|worker|executor)$': '<rootDir>/services/$1/src',
+};
+const transform = {
+  '^.+\\.ts$': [
+    '@swc/jest',
+    { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+  ],
+};
+const common = { moduleNameMapper, transform, testEnvironment: 'node', rootDir: __dirname };
+const roots = ['<rootDir>/shared', '<rootDir>/services'];
+
+module.exports = {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      roots,
+      testMatch: ['**/src/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$', '\\.e2e\\.test\\.ts$'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      roots,
+      testMatch: ['**/src/**/*.int.test.ts'],
+      testTimeout: 30000,
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      roots,
+      testMatch: ['**/src/**/*.e2e.test.ts'],
+      testTimeout: 60000,
+    },
+  ],
+};

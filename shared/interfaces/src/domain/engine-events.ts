@@ -1,0 +1,66 @@
+import type { JsonObject, JsonValue } from '../json';
+import type { CloudEvent } from './cloud-event';
+import type { DslError } from './execution';
+
+/**
+ * The catalogue of engine events. Every state change of an execution is one of these, carried
+ * as a CloudEvent on the transport and kept in the execution's event history. Each type has one
+ * payload shape; `EngineEventPayloads` is the single source of truth for both.
+ */
+export interface EngineEventPayloads {
+  'io.wormhole.execution.started': { input: JsonValue; workflow_version: number };
+  'io.wormhole.execution.completed': { output: JsonValue };
+  'io.wormhole.execution.faulted': { error: DslError };
+  'io.wormhole.execution.cancelled': { reason?: string };
+  'io.wormhole.task.requested': TaskRef & { input: JsonValue; attempt: number; arguments?: JsonObject };
+  'io.wormhole.task.started': TaskRef & { attempt: number };
+  'io.wormhole.task.completed': TaskRef & { attempt: number; output: JsonValue; duration_ms?: number };
+  'io.wormhole.task.failed': TaskRef & { attempt: number; error: DslError; retryable: boolean };
+  'io.wormhole.task.retrying': TaskRef & { attempt: number; delay_ms: number };
+  'io.wormhole.timer.scheduled': TaskRef & { timer_id: string; due_at: string };
+  'io.wormhole.timer.fired': TaskRef & { timer_id: string };
+  'io.wormhole.event.emitted': { event: CloudEvent };
+  'io.wormhole.event.received': { event: CloudEvent };
+}
+
+export interface TaskRef {
+  /** JSON pointer of the task in the document, e.g. "/do/0/fetch". */
+  task_path: string;
+  task_name: string;
+  task_type: string;
+}
+
+export type EngineEventType = keyof EngineEventPayloads;
+
+export const ENGINE_EVENT_TYPES = [
+  'io.wormhole.execution.started',
+  'io.wormhole.execution.completed',
+  'io.wormhole.execution.faulted',
+  'io.wormhole.execution.cancelled',
+  'io.wormhole.task.requested',
+  'io.wormhole.task.started',
+  'io.wormhole.task.completed',
+  'io.wormhole.task.failed',
+  'io.wormhole.task.retrying',
+  'io.wormhole.timer.scheduled',
+  'io.wormhole.timer.fired',
+  'io.wormhole.event.emitted',
+  'io.wormhole.event.received',
+] as const satisfies readonly EngineEventType[];
+
+/** Extension attributes every engine event carries (CloudEvents extension names are lower-case). */
+export interface EngineEventExtensions {
+  readonly tenantid: string;
+  readonly workflowid: string;
+  readonly executionid: string;
+}
+
+/** One engine event: a CloudEvent whose `data` is typed by its `type`. */
+export type EngineEvent = {
+  [K in EngineEventType]: CloudEvent<K, EngineEventPayloads[K]> & EngineEventExtensions;
+}[EngineEventType];
+
+export type EngineEventOf<K extends EngineEventType> = Extract<EngineEvent, { type: K }>;
+
+/** An engine event as kept in an execution's history, with its position in that history. */
+export type StoredEngineEvent = EngineEvent & { readonly sequence: number };

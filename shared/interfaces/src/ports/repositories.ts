@@ -1,0 +1,112 @@
+import type { ExecutionListQuery, Execution, ExecutionPatch, NewExecution } from '../domain/execution';
+import type { EngineEvent, StoredEngineEvent } from '../domain/engine-events';
+import type { LogEntry, LogQuery } from '../domain/log-entry';
+import type { TenantStats } from '../domain/stats';
+import type { StepRun } from '../domain/step-run';
+import type { NewWorkflow, WorkflowDefinition, WorkflowListQuery, WorkflowPatch } from '../domain/workflow';
+import type { JsonObject } from '../json';
+import type { Page } from '../paging';
+
+/*
+ * The storage port, split into small per-aggregate repositories. Every method takes the tenant id
+ * first: a row of tenant A is never read, changed or counted through tenant B (it is "not found").
+ * Implementations: shared/storage/{postgres,redis,mongo}. One contract suite runs against each.
+ */
+
+export interface WorkflowRepository {
+  /** Stores a new workflow at version 1. The id is generated ("wf_…"). */
+  create(tenantId: string, input: NewWorkflow): Promise<WorkflowDefinition>;
+  /** @throws WorkflowNotFoundError */
+  get(tenantId: string, workflowId: string): Promise<WorkflowDefinition>;
+  /** The definition as it was at `version` (versions are immutable). @throws WorkflowNotFoundError */
+  getVersion(tenantId: string, workflowId: string, version: number): Promise<JsonObject>;
+  /** Filters, sorts and pages in the database. Ties in the sort field are broken by id. */
+  list(tenantId: string, query: WorkflowListQuery): Promise<Page<WorkflowDefinition>>;
+  /**
+   * Applies the patch atomically; a new `definition` bumps `version` by exactly one, also under
+   * concurrent updates (no update is lost). `updated_at` always moves. @throws WorkflowNotFoundError
+   */
+  update(tenantId: string, workflowId: string, patch: WorkflowPatch): Promise<WorkflowDefinition>;
+  /** Removes the workflow and its versions. @throws WorkflowNotFoundError */
+  delete(tenantId: string, workflowId: string): Promise<void>;
+}
+
+export interface CreatedExecution {
+  readonly execution: Execution;
+  /** false when an execution with the same idempotency key already existed and was returned. */
+  readonly created: boolean;
+}
+
+export interface ExecutionRepository {
+  /**
+   * Stores a new execution with status "pending". With an idempotency key already used for the
+   * same tenant and workflow, returns the existing execution and `created: false`.
+   */
+  create(tenantId: string, input: NewExecution): Promise<CreatedExecution>;
+  /** @throws ExecutionNotFoundError */
+  get(tenantId: string, executionId: string): Promise<Execution>;
+  list(tenantId: string, query: ExecutionListQuery): Promise<Page<Execution>>;
+  /**
+   * Applies the patch atomically. With `onlyIfNotTerminal`, an execution already cancelled,
+   * faulted or completed is left unchanged and returned as it is (terminal states are final).
+   * @throws ExecutionNotFoundError
+   */
+  update(
+    tenantId: string,
+    executionId: string,
+    patch: ExecutionPatch,
+    options?: { onlyIfNotTerminal?: boolean },
+  ): Promise<Execution>;
+}
+
+export interface StepRunRepository {
+  /** Inserts or replaces the step run with this id (the engine writes each transition). */
+  upsert(tenantId: string, step: StepRun): Promise<void>;
+  /** The execution's step runs, oldest first. */
+  listByExecution(tenantId: string, executionId: string): Promise<StepRun[]>;
+}
+
+export interface EventRepository {
+  /**
+   * Appends events to their execution's history, in order. Events whose id is already stored for
+   * that execution are ignored (duplicate deliveries change nothing).
+   * @returns the events that were new, with their sequence numbers
+   */
+  append(tenantId: string, executionId: string, events: readonly EngineEvent[]): Promise<StoredEngineEvent[]>;
+  /** The execution's events in order of sequence, optionally only after `afterSequence`. */
+  list(tenantId: string, executionId: string, afterSequence?: number): Promise<StoredEngineEvent[]>;
+}
+
+export interface LogRepository {
+  /** Stores log lines; they may expire after the configured retention. */
+  append(tenantId: string, entries: readonly LogEntry[]): Promise<void>;
+  /** The execution's log lines, oldest first. */
+  list(tenantId: string, executionId: string, query?: LogQuery): Promise<LogEntry[]>;
+}
+
+export interface StatsRepository {
+  /** Counts of workflows by state and executions by status, computed by the database. */
+  get(tenantId: string): Promise<TenantStats>;
+}
+
+export interface BackendHealth {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly latency_ms?: number;
+  readonly error?: string;
+}
+
+/** The whole storage port. Built by the storage factory from `DATABASE_TYPE`. */
+export interface Database {
+  readonly backend: string;
+  readonly workflows: WorkflowRepository;
+  readonly executions: ExecutionRepository;
+  readonly steps: StepRunRepository;
+  readonly events: EventRepository;
+  readonly logs: LogRepository;
+  readonly stats: StatsRepository;
+  /** Pings every backend this database uses (logs may live elsewhere). Never throws. */
+  health(): Promise<BackendHealth[]>;
+  /** Releases connections. Idempotent. */
+  close(): Promise<void>;
+}
