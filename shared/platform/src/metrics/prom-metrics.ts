@@ -26,10 +26,10 @@ export class PromMetrics implements port.Metrics {
   }
 
   histogram(options: port.MetricOptions & { buckets?: readonly number[] }): port.Histogram {
-    const metric = this.getOrCreate(
+    const metric = this.getOrCreate<Histogram>(
       options.name,
       () => new Histogram({ ...this.config(options), ...(options.buckets ? { buckets: [...options.buckets] } : {}) }),
-    ) as Histogram;
+    );
     return {
       observe: (labels, value) => metric.observe(labels, value),
       startTimer: (labels) => metric.startTimer(labels),
