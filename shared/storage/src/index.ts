@@ -1,1 +1,5 @@
-export {};
+export * from './config';
+export * from './deps';
+export * from './postgres';
+export * from './redis';
+export * from './mongo';
