@@ -51,11 +51,14 @@ export interface WorkflowListQuery extends PageRequest {
   readonly sortBy: WorkflowSortField;
   readonly sortOrder: SortOrder;
   readonly state?: WorkflowState;
-  /** Case-insensitive substring of the name. */
+  /** Case-insensitive substring of the name; `%`, `_` and regex characters are literal. */
   readonly name?: string;
   /** Every tag listed must be present on the workflow. */
   readonly tags?: readonly string[];
-  /** Words searched in name and description (case-insensitive; every word must match). */
+  /**
+   * Free-text search: split on white space, every term must occur as a case-insensitive
+   * substring of the name or of the description ("order" finds "Orders", "100%" is literal).
+   */
   readonly search?: string;
   /** Inclusive bounds on created_at, ISO 8601. */
   readonly createdFrom?: string;

@@ -1,0 +1,253 @@
+import type { Execution, ExecutionListQuery, NewExecution } from '@wormhole/interfaces';
+import { ExecutionNotFoundError } from '@wormhole/interfaces';
+import type { ContractContext } from './helpers';
+import { ISO_MS, sampleDefinition, sleep } from './helpers';
+
+const baseQuery: ExecutionListQuery = { limit: 20, offset: 0, sortBy: 'started_at', sortOrder: 'asc' };
+
+async function newWorkflowId(ctx: ContractContext, tenant: string): Promise<string> {
+  const wf = await ctx.db().workflows.create(tenant, {
+    name: 'runs',
+    definition: sampleDefinition('runs'),
+    spec_version: '1.0.0',
+  });
+  return wf.id;
+}
+
+export function executionContract(ctx: ContractContext): void {
+  describe('executions', () => {
+    it('creates a pending execution and reads it back', async () => {
+      const tenant = ctx.tenant();
+      const workflowId = await newWorkflowId(ctx, tenant);
+      const input = { order: { id: 7, items: ['a', 'b'] }, note: null };
+      const { execution, created } = await ctx.db().executions.create(tenant, {
+        workflow_id: workflowId,
+        workflow_version: 1,
+        input,
+        correlation_id: 'corr-1',
+      });
+      expect(created).toBe(true);
+      expect(execution.id).toMatch(/^ex_[0-9A-HJKMNP-TV-Z]{26}$/);
+      expect(execution).toMatchObject({
+        tenant_id: tenant,
+        workflow_id: workflowId,
+        workflow_version: 1,
+        status: 'pending',
+        correlation_id: 'corr-1',
+        input,
+      });
+      expect(execution.started_at).toMatch(ISO_MS);
+      expect(execution.output).toBeUndefined();
+      expect(execution.error).toBeUndefined();
+      expect(execution.completed_at).toBeUndefined();
+      expect(await ctx.db().executions.get(tenant, execution.id)).toEqual(execution);
+    });
+
+    it('keeps scalar and null inputs as they are', async () => {
+      const tenant = ctx.tenant();
+      const workflowId = await newWorkflowId(ctx, tenant);
+      for (const input of [null, 0, 'text', [1, 'two'], false]) {
+        const { execution } = await ctx.db().executions.create(tenant, {
+          workflow_id: workflowId,
+          workflow_version: 1,
+          input,
+        });
+        expect((await ctx.db().executions.get(tenant, execution.id)).input).toEqual(input);
+      }
+    });
+
+    it('throws ExecutionNotFoundError for unknown ids and other tenants', async () => {
+      const a = ctx.tenant();
+      const workflowId = await newWorkflowId(ctx, a);
+      const { execution } = await ctx
+        .db()
+        .executions.create(a, { workflow_id: workflowId, workflow_version: 1, input: {} });
+      const b = ctx.tenant();
+      await expect(ctx.db().executions.get(b, execution.id)).rejects.toBeInstanceOf(ExecutionNotFoundError);
+      await expect(ctx.db().executions.update(b, execution.id, { status: 'running' })).rejects.toBeInstanceOf(
+        ExecutionNotFoundError,
+      );
+      await expect(ctx.db().executions.get(a, 'ex_01ARZ3NDEKTSV4RRFFQ69G5FAV')).rejects.toBeInstanceOf(
+        ExecutionNotFoundError,
+      );
+      expect(await ctx.db().executions.list(b, baseQuery)).toEqual({ items: [], total: 0 });
+      expect((await ctx.db().executions.get(a, execution.id)).status).toBe('pending');
+    });
+
+    it('returns the first execution for a repeated idempotency key', async () => {
+      const tenant = ctx.tenant();
+      const workflowId = await newWorkflowId(ctx, tenant);
+      const otherWorkflow = await newWorkflowId(ctx, tenant);
+      const request: NewExecution = {
+        workflow_id: workflowId,
+        workflow_version: 1,
+        input: { n: 1 },
+        idempotency_key: 'k1',
+      };
+      const first = await ctx.db().executions.create(tenant, request);
+      const again = await ctx.db().executions.create(tenant, { ...request, input: { n: 2 } });
+      expect(first.created).toBe(true);
+      expect(again).toEqual({ execution: first.execution, created: false });
+      const elsewhere = await ctx.db().executions.create(tenant, { ...request, workflow_id: otherWorkflow });
+      expect(elsewhere.created).toBe(true);
+      const otherTenant = ctx.tenant();
+      const theirs = await ctx.db().executions.create(otherTenant, request);
+      expect(theirs.created).toBe(true);
+      expect(theirs.execution.id).not.toBe(first.execution.id);
+    });
+
+    it('creates exactly one execution for concurrent requests with one idempotency key', async () => {
+      const tenant = ctx.tenant();
+      const workflowId = await newWorkflowId(ctx, tenant);
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          ctx.db().executions.create(tenant, {
+            workflow_id: workflowId,
+            workflow_version: 1,
+            input: {},
+            idempotency_key: 'race',
+          }),
+        ),
+      );
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.execution.id)).size).toBe(1);
+      expect((await ctx.db().executions.list(tenant, baseQuery)).total).toBe(1);
+    });
+
+    it('applies patches and keeps terminal states final when asked', async () => {
+      const tenant = ctx.tenant();
+      const workflowId = await newWorkflowId(ctx, tenant);
+      const { execution } = await ctx
+        .db()
+        .executions.create(tenant, { workflow_id: workflowId, workflow_version: 1, input: {} });
+      const running = await ctx
+        .db()
+        .executions.update(tenant, execution.id, { status: 'running', current_task: '/do/0/a' });
+      expect(running).toMatchObject({ status: 'running', current_task: '/do/0/a' });
+      const completedAt = new Date(Date.parse(execution.started_at) + 1500).toISOString();
+      const done = await ctx.db().executions.update(tenant, execution.id, {
+        status: 'completed',
+        output: { result: [1, 2] },
+        completed_at: completedAt,
+        duration_ms: 1500,
+      });
+      expect(done).toMatchObject({
+        status: 'completed',
+        output: { result: [1, 2] },
+        completed_at: completedAt,
+        duration_ms: 1500,
+      });
+      const unchanged = await ctx
+        .db()
+        .executions.update(
+          tenant,
+          execution.id,
+          { status: 'faulted', error: { type: 'x', status: 500 } },
+          { onlyIfNotTerminal: true },
+        );
+      expect(unchanged).toEqual(await ctx.db().executions.get(tenant, execution.id));
+      expect(unchanged.status).toBe('completed');
+      expect(unchanged.error).toBeUndefined();
+    });
+
+    it('stores the DSL error object of a faulted run', async () => {
+      const tenant = ctx.tenant();
+      const workflowId = await newWorkflowId(ctx, tenant);
+      const { execution } = await ctx
+        .db()
+        .executions.create(tenant, { workflow_id: workflowId, workflow_version: 1, input: {} });
+      const error = {
+        type: 'https://serverlessworkflow.io/spec/1.0.0/errors/communication',
+        status: 503,
+        title: 'Service Unavailable',
+        detail: 'upstream said no',
+        instance: '/do/0/call',
+      };
+      const faulted = await ctx
+        .db()
+        .executions.update(tenant, execution.id, { status: 'faulted', error }, { onlyIfNotTerminal: true });
+      expect(faulted.error).toEqual(error);
+      expect((await ctx.db().executions.get(tenant, execution.id)).error).toEqual(error);
+    });
+
+    executionListContract(ctx);
+  });
+}
+
+function executionListContract(ctx: ContractContext): void {
+  describe('list executions', () => {
+    const tenant = `exl-${Math.random().toString(36).slice(2, 10)}`;
+    const runs: Execution[] = [];
+    let wfA = '';
+    let wfB = '';
+    const list = (q: Partial<ExecutionListQuery>): Promise<{ items: Execution[]; total: number }> =>
+      ctx.db().executions.list(tenant, { ...baseQuery, ...q });
+    const ids = (page: { items: Execution[] }): string[] => page.items.map((e) => e.id);
+
+    beforeAll(async () => {
+      wfA = await newWorkflowId(ctx, tenant);
+      wfB = await newWorkflowId(ctx, tenant);
+      const plan: [string, string | undefined][] = [
+        [wfA, 'c1'],
+        [wfB, 'c1'],
+        [wfA, undefined],
+        [wfA, 'c2'],
+      ];
+      for (const [workflow, correlation] of plan) {
+        const { execution } = await ctx.db().executions.create(tenant, {
+          workflow_id: workflow,
+          workflow_version: 1,
+          input: {},
+          ...(correlation ? { correlation_id: correlation } : {}),
+        });
+        runs.push(execution);
+        await sleep(3);
+      }
+      runs[1] = await ctx.db().executions.update(tenant, runs[1]!.id, { status: 'running' });
+      runs[3] = await ctx.db().executions.update(tenant, runs[3]!.id, { status: 'completed', output: 1 });
+    });
+
+    it('sorts by started_at both ways and pages', async () => {
+      const all = runs.map((r) => r.id);
+      expect(ids(await list({}))).toEqual(all);
+      expect(ids(await list({ sortOrder: 'desc' }))).toEqual([...all].reverse());
+      expect(await list({ limit: 3, offset: 3 })).toMatchObject({ total: 4 });
+      expect(ids(await list({ limit: 3, offset: 3 }))).toEqual(all.slice(3));
+      expect(await list({ offset: 10 })).toEqual({ items: [], total: 4 });
+    });
+
+    it('filters by workflow, status and correlation id', async () => {
+      const [r0, r1, r2, r3] = runs.map((r) => r.id);
+      expect(ids(await list({ workflowId: wfA }))).toEqual([r0, r2, r3]);
+      expect(ids(await list({ workflowId: wfB }))).toEqual([r1]);
+      expect(ids(await list({ status: 'pending' }))).toEqual([r0, r2]);
+      expect(ids(await list({ status: 'completed' }))).toEqual([r3]);
+      expect(ids(await list({ correlationId: 'c1' }))).toEqual([r0, r1]);
+      expect(ids(await list({ workflowId: wfA, status: 'pending', correlationId: 'c1' }))).toEqual([r0]);
+      expect(await list({ status: 'faulted' })).toEqual({ items: [], total: 0 });
+    });
+
+    it('filters by an inclusive started_at range', async () => {
+      const [, r1, r2] = runs;
+      const page = await list({ startedFrom: r1!.started_at, startedTo: r2!.started_at });
+      expect(ids(page)).toEqual([r1!.id, r2!.id]);
+      expect(page.total).toBe(2);
+    });
+
+    it('counts executions by status in stats', async () => {
+      const stats = await ctx.db().stats.get(tenant);
+      expect(stats.tenant_id).toBe(tenant);
+      expect(stats.workflows).toMatchObject({ total: 2, active: 2, inactive: 0 });
+      expect(stats.executions).toEqual({
+        total: 4,
+        pending: 2,
+        running: 1,
+        waiting: 0,
+        suspended: 0,
+        cancelled: 0,
+        faulted: 0,
+        completed: 1,
+      });
+    });
+  });
+}

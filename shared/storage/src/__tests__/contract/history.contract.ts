@@ -1,0 +1,198 @@
+import type { EngineEvent, LogEntry, StepRun } from '@wormhole/interfaces';
+import { newId } from '@wormhole/interfaces';
+import type { ContractContext } from './helpers';
+
+function taskCompleted(tenant: string, executionId: string, n: number, id = newId('event')): EngineEvent {
+  return {
+    specversion: '1.0',
+    id,
+    source: 'wormhole/worker',
+    type: 'io.wormhole.task.completed',
+    time: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
+    tenantid: tenant,
+    workflowid: 'wf_test',
+    executionid: executionId,
+    data: { task_path: `/do/${n}/t${n}`, task_name: `t${n}`, task_type: 'set', attempt: 1, output: { n } },
+  };
+}
+
+function step(tenant: string, executionId: string, n: number, patch: Partial<StepRun> = {}): StepRun {
+  return {
+    id: `st_${executionId}_${n}`,
+    tenant_id: tenant,
+    execution_id: executionId,
+    task_name: `t${n}`,
+    task_path: `/do/${n}/t${n}`,
+    task_type: 'call',
+    status: 'running',
+    attempt: 1,
+    input: { n },
+    started_at: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
+    ...patch,
+  };
+}
+
+function log(tenant: string, executionId: string, n: number, patch: Partial<LogEntry> = {}): LogEntry {
+  return {
+    tenant_id: tenant,
+    execution_id: executionId,
+    level: 'info',
+    message: `line ${n}`,
+    timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
+    ...patch,
+  };
+}
+
+export function historyContract(ctx: ContractContext): void {
+  describe('step runs', () => {
+    it('upserts step runs and lists them oldest first', async () => {
+      const tenant = ctx.tenant();
+      const ex = newId('execution');
+      await ctx.db().steps.upsert(tenant, step(tenant, ex, 2));
+      await ctx.db().steps.upsert(tenant, step(tenant, ex, 1));
+      const done = step(tenant, ex, 1, {
+        status: 'completed',
+        output: { ok: true },
+        completed_at: new Date(Date.UTC(2026, 0, 1, 0, 0, 3)).toISOString(),
+        duration_ms: 2000,
+      });
+      await ctx.db().steps.upsert(tenant, done);
+      const retry = step(tenant, ex, 2, {
+        id: `st_${ex}_2b`,
+        attempt: 2,
+        status: 'faulted',
+        error: { type: 't', status: 500 },
+      });
+      await ctx.db().steps.upsert(tenant, retry);
+      const steps = await ctx.db().steps.listByExecution(tenant, ex);
+      expect(steps).toEqual([done, step(tenant, ex, 2), retry]);
+      expect(await ctx.db().steps.listByExecution(ctx.tenant(), ex)).toEqual([]);
+    });
+  });
+
+  describe('events', () => {
+    it('appends in order with consecutive sequences and ignores duplicate ids', async () => {
+      const tenant = ctx.tenant();
+      const ex = newId('execution');
+      const e1 = taskCompleted(tenant, ex, 1);
+      const e2 = taskCompleted(tenant, ex, 2);
+      const first = await ctx.db().events.append(tenant, ex, [e1, e2]);
+      expect(first).toEqual([
+        { ...e1, sequence: 1 },
+        { ...e2, sequence: 2 },
+      ]);
+      const e3 = taskCompleted(tenant, ex, 3);
+      const second = await ctx.db().events.append(tenant, ex, [e2, e3, e1]);
+      expect(second).toEqual([{ ...e3, sequence: 3 }]);
+      expect(await ctx.db().events.append(tenant, ex, [e3])).toEqual([]);
+      expect(await ctx.db().events.list(tenant, ex)).toEqual([
+        { ...e1, sequence: 1 },
+        { ...e2, sequence: 2 },
+        { ...e3, sequence: 3 },
+      ]);
+      expect(await ctx.db().events.list(tenant, ex, 1)).toEqual([
+        { ...e2, sequence: 2 },
+        { ...e3, sequence: 3 },
+      ]);
+      expect(await ctx.db().events.list(tenant, ex, 3)).toEqual([]);
+    });
+
+    it('keeps every event of every type with its payload intact', async () => {
+      const tenant = ctx.tenant();
+      const ex = newId('execution');
+      const base = {
+        specversion: '1.0' as const,
+        source: 'wormhole/test',
+        tenantid: tenant,
+        workflowid: 'wf_x',
+        executionid: ex,
+      };
+      const events: EngineEvent[] = [
+        {
+          ...base,
+          id: newId('event'),
+          type: 'io.wormhole.execution.started',
+          data: { input: { a: [1] }, workflow_version: 3 },
+        },
+        {
+          ...base,
+          id: newId('event'),
+          type: 'io.wormhole.task.failed',
+          subject: 'task',
+          data: {
+            task_path: '/do/0/x',
+            task_name: 'x',
+            task_type: 'call',
+            attempt: 2,
+            retryable: false,
+            error: {
+              type: 'https://serverlessworkflow.io/spec/1.0.0/errors/communication',
+              status: 404,
+              detail: 'nope',
+            },
+          },
+        },
+        { ...base, id: newId('event'), type: 'io.wormhole.execution.cancelled', data: {} },
+      ];
+      await ctx.db().events.append(tenant, ex, events);
+      const stored = await ctx.db().events.list(tenant, ex);
+      expect(stored).toEqual(events.map((e, i) => ({ ...e, sequence: i + 1 })));
+    });
+
+    it('serialises concurrent appends to one execution', async () => {
+      const tenant = ctx.tenant();
+      const ex = newId('execution');
+      const batches = Array.from({ length: 6 }, (_, b) =>
+        Array.from({ length: 3 }, (_, i) => taskCompleted(tenant, ex, b * 3 + i)),
+      );
+      const results = await Promise.all(batches.map((batch) => ctx.db().events.append(tenant, ex, batch)));
+      expect(results.flat()).toHaveLength(18);
+      const stored = await ctx.db().events.list(tenant, ex);
+      expect(stored.map((e) => e.sequence)).toEqual(Array.from({ length: 18 }, (_, i) => i + 1));
+      expect(new Set(stored.map((e) => e.id)).size).toBe(18);
+      // Each batch stays contiguous and in order: appends are atomic.
+      for (const batch of batches) {
+        const positions = batch.map((e) => stored.findIndex((s) => s.id === e.id));
+        expect(positions[1]).toBe(positions[0]! + 1);
+        expect(positions[2]).toBe(positions[0]! + 2);
+      }
+    });
+
+    it("keeps one tenant's events from another", async () => {
+      const a = ctx.tenant();
+      const ex = newId('execution');
+      await ctx.db().events.append(a, ex, [taskCompleted(a, ex, 1)]);
+      expect(await ctx.db().events.list(ctx.tenant(), ex)).toEqual([]);
+    });
+  });
+
+  describe('logs', () => {
+    it('appends and lists log lines oldest first with filters', async () => {
+      const tenant = ctx.tenant();
+      const ex = newId('execution');
+      const lines = [
+        log(tenant, ex, 1),
+        log(tenant, ex, 2, {
+          level: 'error',
+          step_run_id: 'st_1',
+          task: '/do/0/a',
+          context: { code: 42, nested: { ok: false } },
+        }),
+        log(tenant, ex, 3, { level: 'debug', step_run_id: 'st_1' }),
+        log(tenant, ex, 4, { level: 'warn', step_run_id: 'st_2' }),
+      ];
+      await ctx.db().logs.append(tenant, [lines[2]!, lines[0]!]);
+      await ctx.db().logs.append(tenant, [lines[1]!, lines[3]!]);
+      await ctx.db().logs.append(tenant, [log(tenant, newId('execution'), 5)]);
+      expect(await ctx.db().logs.list(tenant, ex)).toEqual(lines);
+      expect(await ctx.db().logs.list(tenant, ex, { stepRunId: 'st_1' })).toEqual([lines[1], lines[2]]);
+      expect(await ctx.db().logs.list(tenant, ex, { level: 'error' })).toEqual([lines[1]]);
+      expect(await ctx.db().logs.list(tenant, ex, { limit: 2 })).toEqual(lines.slice(0, 2));
+      expect(await ctx.db().logs.list(ctx.tenant(), ex)).toEqual([]);
+    });
+
+    it('accepts an empty batch', async () => {
+      await expect(ctx.db().logs.append(ctx.tenant(), [])).resolves.toBeUndefined();
+    });
+  });
+}
