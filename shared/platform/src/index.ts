@@ -4,3 +4,4 @@ export * from './logging/memory-logger';
 export * from './metrics/prom-metrics';
 export * from './metrics/noop-metrics';
 export * from './lifecycle/shutdown';
+export * from './http/health-server';
