@@ -15,12 +15,14 @@ const common = { moduleNameMapper, transform, testEnvironment: 'node', rootDir: 
 const roots = ['<rootDir>/shared', '<rootDir>/services'];
 
 module.exports = {
+  // Integration and e2e tests talk to real servers; unit tests finish far below this.
+  testTimeout: 30000,
   projects: [
     {
       ...common,
       displayName: 'unit',
-      roots,
-      testMatch: ['**/src/**/*.test.ts'],
+      roots: [...roots, '<rootDir>/test'],
+      testMatch: ['**/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$', '\\.e2e\\.test\\.ts$'],
     },
     {
@@ -28,14 +30,12 @@ module.exports = {
       displayName: 'integration',
       roots,
       testMatch: ['**/src/**/*.int.test.ts'],
-      testTimeout: 30000,
     },
     {
       ...common,
       displayName: 'e2e',
       roots,
       testMatch: ['**/src/**/*.e2e.test.ts'],
-      testTimeout: 60000,
     },
   ],
 };

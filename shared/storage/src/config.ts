@@ -86,7 +86,7 @@ export function loadStorageConfig(env: Env, defaults: { type: DatabaseType } = {
       url: r.url('POSTGRES_URL', ['postgres', 'postgresql']) ?? r.url('DATABASE_URL', ['postgres', 'postgresql']),
       host: pg.host,
       port: pg.port,
-      database: r.string('POSTGRES_DATABASE', 'wormhole'),
+      database: r.string('POSTGRES_DATABASE', 'postgres'),
       user: r.string('POSTGRES_USERNAME', 'postgres'),
       password: r.string('POSTGRES_PASSWORD'),
       sslMode: r.oneOf('POSTGRES_SSL_MODE', ['disable', 'require', 'prefer', 'verify-full'], 'disable'),
