@@ -4,6 +4,7 @@ export * from './json';
 export * from './paging';
 export * from './domain/workflow';
 export * from './domain/execution';
+export * from './domain/dsl-errors';
 export * from './domain/step-run';
 export * from './domain/log-entry';
 export * from './domain/cloud-event';
