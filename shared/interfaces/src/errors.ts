@@ -104,6 +104,8 @@ export class ConfigurationError extends AppError {
 /** Normalises anything thrown into an Error, so `catch (e)` handlers have one shape to deal with. */
 export function ensureError(value: unknown): Error {
   if (value instanceof Error) return value;
+  // Errors from another realm (vm contexts, jest environments) fail `instanceof` but are errors.
+  if (Object.prototype.toString.call(value) === '[object Error]') return value as Error;
   let text: string;
   try {
     text = typeof value === 'string' ? value : JSON.stringify(value);
