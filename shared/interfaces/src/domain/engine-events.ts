@@ -55,9 +55,10 @@ export interface EngineEventExtensions {
   readonly executionid: string;
 }
 
-/** One engine event: a CloudEvent whose `data` is typed by its `type`. */
+/** One engine event: a CloudEvent whose `data` is required and typed by its `type`. */
 export type EngineEvent = {
-  [K in EngineEventType]: CloudEvent<K, EngineEventPayloads[K]> & EngineEventExtensions;
+  [K in EngineEventType]: CloudEvent<K, EngineEventPayloads[K]> &
+    EngineEventExtensions & { readonly data: EngineEventPayloads[K] };
 }[EngineEventType];
 
 export type EngineEventOf<K extends EngineEventType> = Extract<EngineEvent, { type: K }>;

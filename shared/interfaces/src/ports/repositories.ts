@@ -66,15 +66,44 @@ export interface StepRunRepository {
   listByExecution(tenantId: string, executionId: string): Promise<StepRun[]>;
 }
 
+export interface AppendOptions {
+  /**
+   * Optimistic concurrency: the append succeeds only if the history's last sequence is exactly
+   * this (0 for an empty history); otherwise nothing is written and ConflictError is thrown.
+   * This is the fence that keeps two workers from both applying a step.
+   */
+  readonly expectedSequence?: number;
+}
+
 export interface EventRepository {
   /**
-   * Appends events to their execution's history, in order. Events whose id is already stored for
-   * that execution are ignored (duplicate deliveries change nothing).
+   * Appends events to their execution's history, in order, atomically (all or none). Events whose
+   * id is already stored for that execution are ignored (duplicate deliveries change nothing).
    * @returns the events that were new, with their sequence numbers
+   * @throws ConflictError when `expectedSequence` does not match
    */
-  append(tenantId: string, executionId: string, events: readonly EngineEvent[]): Promise<StoredEngineEvent[]>;
+  append(
+    tenantId: string,
+    executionId: string,
+    events: readonly EngineEvent[],
+    options?: AppendOptions,
+  ): Promise<StoredEngineEvent[]>;
   /** The execution's events in order of sequence, optionally only after `afterSequence`. */
   list(tenantId: string, executionId: string, afterSequence?: number): Promise<StoredEngineEvent[]>;
+}
+
+/** A serialised execution state and the last event sequence it includes. */
+export interface ExecutionSnapshot {
+  readonly sequence: number;
+  readonly state: JsonObject;
+}
+
+/** Snapshots let the worker resume a long run without folding its whole history. */
+export interface SnapshotRepository {
+  /** Stores the snapshot unless a newer one (higher sequence) is already stored. */
+  save(tenantId: string, executionId: string, snapshot: ExecutionSnapshot): Promise<void>;
+  /** The newest snapshot, or undefined when none was saved. */
+  load(tenantId: string, executionId: string): Promise<ExecutionSnapshot | undefined>;
 }
 
 export interface LogRepository {
@@ -103,6 +132,7 @@ export interface Database {
   readonly executions: ExecutionRepository;
   readonly steps: StepRunRepository;
   readonly events: EventRepository;
+  readonly snapshots: SnapshotRepository;
   readonly logs: LogRepository;
   readonly stats: StatsRepository;
   /** Pings every backend this database uses (logs may live elsewhere). Never throws. */

@@ -1,5 +1,5 @@
 import type { EngineEvent, LogEntry, StepRun } from '@wormhole/interfaces';
-import { newId } from '@wormhole/interfaces';
+import { ConflictError, newId } from '@wormhole/interfaces';
 import type { ContractContext } from './helpers';
 
 function taskCompleted(tenant: string, executionId: string, n: number, id = newId('event')): EngineEvent {
@@ -158,11 +158,64 @@ export function historyContract(ctx: ContractContext): void {
       }
     });
 
+    it('appends only at the expected sequence, writing nothing otherwise', async () => {
+      const tenant = ctx.tenant();
+      const ex = newId('execution');
+      const e1 = taskCompleted(tenant, ex, 1);
+      const e2 = taskCompleted(tenant, ex, 2);
+      expect(await ctx.db().events.append(tenant, ex, [e1], { expectedSequence: 0 })).toEqual([{ ...e1, sequence: 1 }]);
+      await expect(ctx.db().events.append(tenant, ex, [e2], { expectedSequence: 0 })).rejects.toBeInstanceOf(
+        ConflictError,
+      );
+      await expect(ctx.db().events.append(tenant, ex, [e2], { expectedSequence: 2 })).rejects.toBeInstanceOf(
+        ConflictError,
+      );
+      expect(await ctx.db().events.list(tenant, ex)).toEqual([{ ...e1, sequence: 1 }]);
+      expect(await ctx.db().events.append(tenant, ex, [e2], { expectedSequence: 1 })).toEqual([{ ...e2, sequence: 2 }]);
+    });
+
+    it('lets exactly one of two racing writers append at one expected sequence', async () => {
+      const tenant = ctx.tenant();
+      const ex = newId('execution');
+      await ctx.db().events.append(tenant, ex, [taskCompleted(tenant, ex, 1)]);
+      const racers = [0, 1, 2, 3].map((i) =>
+        ctx
+          .db()
+          .events.append(tenant, ex, [taskCompleted(tenant, ex, 10 + i), taskCompleted(tenant, ex, 20 + i)], {
+            expectedSequence: 1,
+          })
+          .then(
+            () => 'won',
+            (e: unknown) => (e instanceof ConflictError ? 'conflict' : e),
+          ),
+      );
+      const results = await Promise.all(racers);
+      expect(results.filter((r) => r === 'won')).toHaveLength(1);
+      expect(results.filter((r) => r === 'conflict')).toHaveLength(3);
+      expect((await ctx.db().events.list(tenant, ex)).map((e) => e.sequence)).toEqual([1, 2, 3]);
+    });
+
     it("keeps one tenant's events from another", async () => {
       const a = ctx.tenant();
       const ex = newId('execution');
       await ctx.db().events.append(a, ex, [taskCompleted(a, ex, 1)]);
       expect(await ctx.db().events.list(ctx.tenant(), ex)).toEqual([]);
+    });
+  });
+
+  describe('snapshots', () => {
+    it('keeps the newest snapshot and ignores older ones', async () => {
+      const tenant = ctx.tenant();
+      const ex = newId('execution');
+      expect(await ctx.db().snapshots.load(tenant, ex)).toBeUndefined();
+      const state = { status: 'running', stack: [{ path: '/do', index: 2 }], context: { a: [1, { b: null }] } };
+      await ctx.db().snapshots.save(tenant, ex, { sequence: 5, state });
+      expect(await ctx.db().snapshots.load(tenant, ex)).toEqual({ sequence: 5, state });
+      await ctx.db().snapshots.save(tenant, ex, { sequence: 3, state: { stale: true } });
+      expect(await ctx.db().snapshots.load(tenant, ex)).toEqual({ sequence: 5, state });
+      await ctx.db().snapshots.save(tenant, ex, { sequence: 9, state: { newer: true } });
+      expect(await ctx.db().snapshots.load(tenant, ex)).toEqual({ sequence: 9, state: { newer: true } });
+      expect(await ctx.db().snapshots.load(ctx.tenant(), ex)).toBeUndefined();
     });
   });
 
