@@ -15,3 +15,4 @@ export * from './ports/event-stream';
 export * from './ports/task-executor';
 export * from './ports/logger';
 export * from './ports/metrics';
+export * from './ports/timer-store';
