@@ -1,6 +1,7 @@
 import type { JsonObject, JsonValue } from '../json';
 import type { CloudEvent } from './cloud-event';
 import type { DslError } from './execution';
+import { newId } from '../ids';
 
 /**
  * The catalogue of engine events. Every state change of an execution is one of these, carried
@@ -12,7 +13,8 @@ export interface EngineEventPayloads {
   'io.wormhole.execution.completed': { output: JsonValue };
   'io.wormhole.execution.faulted': { error: DslError };
   'io.wormhole.execution.cancelled': { reason?: string };
-  'io.wormhole.task.requested': TaskRef & { input: JsonValue; attempt: number; arguments?: JsonObject };
+  /** `task` is the task's definition with its runtime expressions already evaluated. */
+  'io.wormhole.task.requested': TaskRef & { input: JsonValue; attempt: number; task: JsonObject };
   'io.wormhole.task.started': TaskRef & { attempt: number };
   'io.wormhole.task.completed': TaskRef & { attempt: number; output: JsonValue; duration_ms?: number };
   'io.wormhole.task.failed': TaskRef & { attempt: number; error: DslError; retryable: boolean };
@@ -65,3 +67,28 @@ export type EngineEventOf<K extends EngineEventType> = Extract<EngineEvent, { ty
 
 /** An engine event as kept in an execution's history, with its position in that history. */
 export type StoredEngineEvent = EngineEvent & { readonly sequence: number };
+
+/** Builds an engine event with a fresh id and the current time. */
+export function engineEvent<K extends EngineEventType>(
+  type: K,
+  source: string,
+  subject: EngineEventExtensions,
+  data: EngineEventPayloads[K],
+  options: { id?: string; time?: Date } = {},
+): EngineEventOf<K> {
+  const event = {
+    specversion: '1.0' as const,
+    id: options.id ?? newId('event'),
+    source,
+    type,
+    time: (options.time ?? new Date()).toISOString(),
+    datacontenttype: 'application/json',
+    tenantid: subject.tenantid,
+    workflowid: subject.workflowid,
+    executionid: subject.executionid,
+    data,
+  };
+  // TypeScript cannot relate the generic K to its member of the distributed union; the shape
+  // above is that member by construction.
+  return event as unknown as EngineEventOf<K>;
+}
