@@ -1,0 +1,173 @@
+import type {
+  DslError,
+  EngineEventOf,
+  EngineEventPayloads,
+  EventStream,
+  Logger,
+  Metrics,
+  TaskOutcome,
+  TaskRequest,
+} from '@wormhole/interfaces';
+import { dslError, engineEvent, ensureError } from '@wormhole/interfaces';
+import type { TaskExecutorRegistry } from './tasks/registry';
+import { taskKind } from './tasks/registry';
+
+const SOURCE = 'wormhole/executor';
+
+export interface TaskRunnerSettings {
+  /** Attempts at a step whose failures are transient (no response) before it fails for good. */
+  readonly maxAttempts: number;
+}
+
+/**
+ * Runs one requested task and publishes its outcome. Transient failures are retried here with
+ * their delay (each announced as task.retrying); DSL-level failures go back to the worker as
+ * task.failed, where the workflow's try/catch decides what happens. A cancelled execution's
+ * in-flight tasks are aborted and report nothing.
+ */
+export class TaskRunner {
+  private readonly inFlight = new Map<string, Set<AbortController>>();
+
+  constructor(
+    private readonly registry: TaskExecutorRegistry,
+    private readonly stream: EventStream,
+    private readonly logger: Logger,
+    private readonly metrics: Metrics,
+    private readonly settings: TaskRunnerSettings,
+  ) {}
+
+  async run(event: EngineEventOf<'io.wormhole.task.requested'>): Promise<void> {
+    const controller = new AbortController();
+    const running = this.inFlight.get(event.executionid) ?? new Set<AbortController>();
+    running.add(controller);
+    this.inFlight.set(event.executionid, running);
+    try {
+      await this.runAttempts(event, controller.signal);
+    } finally {
+      running.delete(controller);
+      if (running.size === 0) this.inFlight.delete(event.executionid);
+    }
+  }
+
+  /** Aborts the execution's in-flight tasks; their outcomes are dropped. */
+  cancel(executionId: string): void {
+    for (const controller of this.inFlight.get(executionId) ?? []) controller.abort();
+  }
+
+  private async runAttempts(event: EngineEventOf<'io.wormhole.task.requested'>, signal: AbortSignal): Promise<void> {
+    const { data } = event;
+    const kind = taskKind(data.task);
+    const log = this.logger.child({
+      tenant_id: event.tenantid,
+      execution_id: event.executionid,
+      task: data.task_path,
+      kind,
+    });
+    const executor = this.registry.find(kind);
+    const timer = this.metrics
+      .histogram({
+        name: 'wormhole_task_duration_seconds',
+        help: 'Task run time in the executor',
+        labelNames: ['kind', 'outcome'],
+      })
+      .startTimer({ kind });
+    let attempt = data.attempt;
+    for (;;) {
+      const request: TaskRequest = {
+        tenantId: event.tenantid,
+        workflowId: event.workflowid,
+        executionId: event.executionid,
+        taskPath: data.task_path,
+        taskName: data.task_name,
+        task: data.task,
+        input: data.input,
+        attempt,
+        idempotencyKey: `${event.executionid}:${data.task_path}:${data.attempt}`,
+      };
+      const started = Date.now();
+      const outcome: TaskOutcome = executor
+        ? await executor.execute(request, signal).catch((e: unknown) => crashed(e, data.task_path))
+        : { kind: 'failed', error: unsupported(kind, data.task_path) };
+      if (signal.aborted) {
+        log.info('task aborted: execution cancelled');
+        return;
+      }
+      if (outcome.kind === 'retryable' && attempt < this.settings.maxAttempts) {
+        log.warn('task failed transiently; retrying', {
+          attempt,
+          delay_ms: outcome.delayMs,
+          detail: outcome.error.detail,
+        });
+        await this.publish(event, 'io.wormhole.task.retrying', { ...ref(data), attempt, delay_ms: outcome.delayMs });
+        await sleep(outcome.delayMs, signal);
+        attempt += 1;
+        continue;
+      }
+      timer({ outcome: outcome.kind });
+      await this.report(event, outcome, attempt, Date.now() - started);
+      return;
+    }
+  }
+
+  private async report(
+    event: EngineEventOf<'io.wormhole.task.requested'>,
+    outcome: TaskOutcome,
+    attempt: number,
+    durationMs: number,
+  ): Promise<void> {
+    const base = ref(event.data);
+    if (outcome.kind === 'completed') {
+      await this.publish(event, 'io.wormhole.task.completed', {
+        ...base,
+        attempt,
+        output: outcome.output,
+        duration_ms: durationMs,
+      });
+    } else {
+      const retryable = outcome.kind === 'retryable';
+      await this.publish(event, 'io.wormhole.task.failed', { ...base, attempt, error: outcome.error, retryable });
+    }
+  }
+
+  private publish<K extends 'io.wormhole.task.completed' | 'io.wormhole.task.failed' | 'io.wormhole.task.retrying'>(
+    cause: EngineEventOf<'io.wormhole.task.requested'>,
+    type: K,
+    data: EngineEventPayloads[K],
+  ): Promise<void> {
+    // Outcome ids derive from the request and attempt, so a step run twice (redelivery after a
+    // crash) reports one outcome; the history ignores the repeated id.
+    const id = `${cause.id}.${type.slice('io.wormhole.task.'.length)}.${data.attempt}`;
+    return this.stream.publish(engineEvent(type, SOURCE, cause, data, { id }));
+  }
+}
+
+function ref(data: EngineEventOf<'io.wormhole.task.requested'>['data']): {
+  task_path: string;
+  task_name: string;
+  task_type: string;
+} {
+  return { task_path: data.task_path, task_name: data.task_name, task_type: data.task_type };
+}
+
+function unsupported(kind: string, taskPath: string): DslError {
+  return dslError('configuration', {
+    title: 'Unsupported task',
+    detail: `no executor is configured for tasks of kind '${kind}'`,
+    instance: taskPath,
+  });
+}
+
+/** An executor that throws has a bug; the step fails with a runtime error rather than looping. */
+function crashed(e: unknown, taskPath: string): TaskOutcome {
+  return { kind: 'failed', error: dslError('runtime', { detail: ensureError(e).message, instance: taskPath }) };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,122 @@
+import type { EngineEvent, EngineEventPayloads, EngineEventType } from '@wormhole/interfaces';
+import { engineEvent } from '@wormhole/interfaces';
+import { project, stepRunId } from './projection';
+
+const subject = { tenantid: 'acme', workflowid: 'wf_1', executionid: 'ex_1' };
+const at = (second: number): Date => new Date(Date.UTC(2026, 0, 1, 0, 0, second));
+const ev = <K extends EngineEventType>(type: K, second: number, data: EngineEventPayloads[K]): EngineEvent =>
+  engineEvent(type, 'test', subject, data, { time: at(second) });
+const task = { task_path: '/do/0/fetch', task_name: 'fetch', task_type: 'call' };
+const base = { tenantId: 'acme', executionId: 'ex_1', startedAt: at(0).toISOString() };
+
+describe('project', () => {
+  it('follows a run from start through a called task to completion', () => {
+    const first = project(
+      base,
+      [
+        ev('io.wormhole.execution.started', 0, { input: { a: 1 }, workflow_version: 1 }),
+        ev('io.wormhole.task.requested', 1, { ...task, input: { a: 1 }, attempt: 1, task: { call: 'http' } }),
+      ],
+      {},
+    );
+    expect(first.patch).toEqual({ status: 'running', current_task: '/do/0/fetch' });
+    expect(first.steps).toEqual([
+      {
+        id: stepRunId('ex_1', '/do/0/fetch', 1),
+        tenant_id: 'acme',
+        execution_id: 'ex_1',
+        task_name: 'fetch',
+        task_path: '/do/0/fetch',
+        task_type: 'call',
+        status: 'running',
+        attempt: 1,
+        input: { a: 1 },
+        started_at: at(1).toISOString(),
+      },
+    ]);
+    const second = project(
+      base,
+      [
+        ev('io.wormhole.task.completed', 3, { ...task, attempt: 1, output: { ok: true } }),
+        ev('io.wormhole.execution.completed', 4, { output: { ok: true } }),
+      ],
+      first.open,
+    );
+    expect(second.patch).toEqual({
+      status: 'completed',
+      output: { ok: true },
+      completed_at: at(4).toISOString(),
+      duration_ms: 4000,
+    });
+    expect(second.steps).toEqual([
+      {
+        ...first.steps[0],
+        status: 'completed',
+        output: { ok: true },
+        completed_at: at(3).toISOString(),
+        duration_ms: 2000,
+      },
+    ]);
+    expect(second.open).toEqual({});
+    expect(second.logs.map((l) => [l.level, l.message])).toEqual([
+      ['info', 'task fetch completed'],
+      ['info', 'execution completed'],
+    ]);
+    expect(second.logs[0]).toMatchObject({
+      tenant_id: 'acme',
+      execution_id: 'ex_1',
+      task: '/do/0/fetch',
+      step_run_id: first.steps[0]!.id,
+    });
+  });
+
+  it('records each retry as its own attempt', () => {
+    const result = project(
+      base,
+      [
+        ev('io.wormhole.task.requested', 1, { ...task, input: null, attempt: 1, task: {} }),
+        ev('io.wormhole.task.retrying', 2, { ...task, attempt: 1, delay_ms: 100 }),
+        ev('io.wormhole.task.failed', 3, {
+          ...task,
+          attempt: 2,
+          retryable: true,
+          error: { type: 'https://serverlessworkflow.io/spec/1.0.0/errors/communication', status: 503 },
+        }),
+      ],
+      {},
+    );
+    expect(result.steps.map((s) => [s.attempt, s.status])).toEqual([
+      [1, 'faulted'],
+      [2, 'faulted'],
+    ]);
+    expect(result.steps[1]!.error).toMatchObject({ status: 503 });
+    expect(result.open).toEqual({});
+  });
+
+  it('marks a waiting run and cancels open steps when the run is cancelled', () => {
+    const waiting = project(
+      base,
+      [
+        ev('io.wormhole.timer.scheduled', 1, {
+          ...task,
+          task_type: 'wait',
+          timer_id: 't1',
+          due_at: at(60).toISOString(),
+        }),
+      ],
+      {},
+    );
+    expect(waiting.patch.status).toBe('waiting');
+    const cancelled = project(base, [ev('io.wormhole.execution.cancelled', 5, { reason: 'user' })], waiting.open);
+    expect(cancelled.patch).toMatchObject({ status: 'cancelled', duration_ms: 5000 });
+    expect(cancelled.steps).toEqual([expect.objectContaining({ status: 'cancelled', task_path: '/do/0/fetch' })]);
+    expect(cancelled.logs[0]).toMatchObject({ level: 'warn', message: 'execution cancelled: user' });
+  });
+
+  it('keeps the DSL error of a faulted run', () => {
+    const error = { type: 'https://serverlessworkflow.io/spec/1.0.0/errors/runtime', status: 500, title: 'Boom' };
+    const result = project(base, [ev('io.wormhole.execution.faulted', 2, { error })], {});
+    expect(result.patch).toMatchObject({ status: 'faulted', error });
+    expect(result.logs[0]).toMatchObject({ level: 'error', message: 'execution faulted: Boom' });
+  });
+});
