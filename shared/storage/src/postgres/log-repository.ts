@@ -1,0 +1,56 @@
+import type { LogEntry, LogQuery, LogRepository } from '@wormhole/interfaces';
+import { ValidationError } from '@wormhole/interfaces';
+import type { LogRow } from './mappers';
+import { logFromRow } from './mappers';
+import type { Queryable } from './pool';
+import { queryRows } from './pool';
+import type { Tables } from './sql-names';
+import { Params } from './sql-names';
+
+const DEFAULT_LIMIT = 1000;
+
+/** Execution log lines. Postgres keeps them until a retention job deletes them (see HOW_IT_WORKS.md). */
+export class PostgresLogRepository implements LogRepository {
+  constructor(
+    private readonly db: Queryable,
+    private readonly t: Tables,
+  ) {}
+
+  /** One INSERT for the whole batch; identity ids follow the batch order (the tie-break on read). */
+  async append(tenantId: string, entries: readonly LogEntry[]): Promise<void> {
+    const stranger = entries.find((entry) => entry.tenant_id !== tenantId);
+    if (stranger) {
+      throw new ValidationError('log line belongs to another tenant', [
+        { path: 'tenant_id', message: `expected '${tenantId}', got '${stranger.tenant_id}'` },
+      ]);
+    }
+    if (entries.length === 0) return;
+    await queryRows(
+      this.db,
+      `INSERT INTO ${this.t.executionLogs}
+         (tenant_id, execution_id, step_run_id, task, level, message, context, timestamp)
+       SELECT $1::text, e ->> 'execution_id', e ->> 'step_run_id', e ->> 'task', e ->> 'level', e ->> 'message',
+         e -> 'context', (e ->> 'timestamp')::timestamptz
+       FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS x (e, ord)
+       ORDER BY ord`,
+      [tenantId, JSON.stringify(entries)],
+    );
+  }
+
+  async list(tenantId: string, executionId: string, query: LogQuery = {}): Promise<LogEntry[]> {
+    const params = new Params();
+    const conditions = [`tenant_id = ${params.add(tenantId)}`, `execution_id = ${params.add(executionId)}`];
+    if (query.stepRunId !== undefined) conditions.push(`step_run_id = ${params.add(query.stepRunId)}`);
+    if (query.level !== undefined) conditions.push(`level = ${params.add(query.level)}`);
+    const rows = await queryRows<LogRow>(
+      this.db,
+      `SELECT tenant_id, execution_id, step_run_id, task, level, message, context, timestamp
+       FROM ${this.t.executionLogs}
+       WHERE ${conditions.join(' AND ')}
+       ORDER BY timestamp, id
+       LIMIT ${params.add(query.limit ?? DEFAULT_LIMIT)}`,
+      params.values,
+    );
+    return rows.map(logFromRow);
+  }
+}
