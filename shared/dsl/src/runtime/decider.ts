@@ -1,0 +1,122 @@
+import type { EngineEvent, JsonObject } from '@wormhole/interfaces';
+import type { WorkflowDocument } from './document';
+import type { EventDraft } from './events';
+import { toEngineEvent } from './events';
+import type { ExpressionEvaluator } from './expressions';
+import { applyEvent } from './fold';
+import type { StepContext } from './scope';
+import type { ExecutionState } from './state';
+import { currentRun } from './state';
+import { finishTask, propagateFailure, resumeTask, runTask, startWorkflow } from './tasks';
+
+export interface DecideOptions {
+  /** CloudEvents `source` of the events decided. */
+  readonly source?: string;
+  /**
+   * Id of the n-th event of the execution (n counts distinct events, from 1). The default is
+   * deterministic, `<executionId>:<n>`, so deciding twice from the same state yields the same
+   * events, and the history's unique ids turn a repeated decision into a no-op.
+   */
+  readonly eventId?: (executionId: string, n: number) => string;
+  /** `$runtime`. */
+  readonly runtime?: JsonObject;
+  /** `$secrets`, already resolved for this execution. */
+  readonly secrets?: JsonObject;
+  /**
+   * Most events one decision may produce. A workflow that loops inline (`then` back to an earlier
+   * `set`) would otherwise never yield: the decision stops there with `yielded: true`.
+   */
+  readonly maxEvents?: number;
+}
+
+export interface Decision {
+  /** Events to append to the history and publish, in order. Empty when there is nothing to do. */
+  readonly events: readonly EngineEvent[];
+  /** The state with `events` folded in. */
+  readonly state: ExecutionState;
+  /** True when the event budget ran out with more inline work to do: decide again later. */
+  readonly yielded: boolean;
+}
+
+export const DEFAULT_RUNTIME: JsonObject = { name: 'wormhole', version: '0.1.0', metadata: {} };
+const DEFAULT_MAX_EVENTS = 1000;
+
+/**
+ * Decides what happens next in an execution: runs inline tasks (set, switch, raise, do, flow
+ * directives, transforms) until the execution waits for the outside world (a task handed to the
+ * executor, a timer) or ends, and returns the events that say so. Pure but for the evaluator,
+ * which must be deterministic. Nothing is decided before `execution.started` or after the end
+ * (including cancellation).
+ */
+export function decide(
+  document: WorkflowDocument,
+  state: ExecutionState,
+  evaluator: ExpressionEvaluator,
+  now: Date,
+  options: DecideOptions = {},
+): Decision {
+  const identity = state.identity;
+  if (identity === undefined) return { events: [], state, yielded: false };
+  const eventId = options.eventId ?? ((executionId: string, n: number) => `${executionId}:${n}`);
+  const maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
+  const base = {
+    document,
+    evaluator,
+    now,
+    runtime: options.runtime ?? DEFAULT_RUNTIME,
+    secrets: options.secrets ?? {},
+  };
+  const events: EngineEvent[] = [];
+  let current = state;
+  for (;;) {
+    const drafts = nextStep({ ...base, state: current });
+    if (drafts.length === 0) return { events, state: current, yielded: false };
+    if (events.length + drafts.length > maxEvents && events.length > 0) {
+      return { events, state: current, yielded: true };
+    }
+    for (const eventDraft of drafts) {
+      const event = toEngineEvent(eventDraft, {
+        id: eventId(identity.executionId, current.eventCount + 1),
+        time: now,
+        source: options.source ?? 'wormhole/worker',
+        identity,
+      });
+      const next = applyEvent(current, event);
+      // A decided event the fold ignores would make the decider ask the same question forever.
+      if (next.eventCount === current.eventCount || sameProgress(next, current)) {
+        throw new Error(`decided ${event.type} for '${taskPathOf(eventDraft)}' but it changed nothing`);
+      }
+      events.push(event);
+      current = next;
+    }
+  }
+}
+
+function nextStep(ctx: StepContext): EventDraft[] {
+  if (ctx.state.status !== 'running') return [];
+  const run = currentRun(ctx.state);
+  if (run === undefined) return startWorkflow(ctx);
+  switch (run.phase) {
+    case 'started':
+      return runTask(ctx, run);
+    case 'resumed':
+      return resumeTask(run);
+    case 'completed':
+      return finishTask(ctx, run);
+    case 'failed':
+      return propagateFailure(ctx, run);
+    case 'requested':
+    case 'waiting':
+      return [];
+  }
+}
+
+function sameProgress(next: ExecutionState, current: ExecutionState): boolean {
+  return next.status === current.status && next.tasks === current.tasks && next.context === current.context;
+}
+
+function taskPathOf(eventDraft: EventDraft): string {
+  const data: unknown = eventDraft.data;
+  const path = data !== null && typeof data === 'object' ? (data as { task_path?: unknown }).task_path : undefined;
+  return typeof path === 'string' ? path : '';
+}

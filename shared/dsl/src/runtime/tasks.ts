@@ -1,0 +1,209 @@
+import type { Specification } from '@serverlessworkflow/sdk';
+import type { DslError, JsonObject, JsonValue } from '@wormhole/interfaces';
+import { dslError } from '@wormhole/interfaces';
+import type { TaskEntry } from './document';
+import { taskAt } from './document';
+import { durationToMs } from './duration';
+import { DslFault, configurationFault, unsupportedFault } from './errors';
+import { draft } from './events';
+import type { EventDraft } from './events';
+import type { ExpressionArguments } from './expressions';
+import { evaluateCondition, evaluateField, evaluateValue } from './expressions';
+import { enterList, faultOf, follow, ownerRun, taskFailed, taskRef } from './flow';
+import type { StepContext } from './scope';
+import { taskDescriptor, workflowArguments } from './scope';
+import type { TaskRun } from './state';
+
+/*
+ * The steps of the decider, one per situation of the innermost run. Each returns the events of
+ * one transition; the decider folds them and asks again.
+ */
+
+/** Workflow `input.from`, then the first task. */
+export function startWorkflow(ctx: StepContext): EventDraft[] {
+  const from = ctx.document.input?.from;
+  let input: JsonValue;
+  try {
+    input =
+      from === undefined
+        ? ctx.state.input
+        : evaluateField(ctx.evaluator, from, ctx.state.input, workflowArguments(ctx, ctx.state.context));
+  } catch (e) {
+    return [draft('io.wormhole.execution.faulted', { error: faultOf(e, '/input/from') })];
+  }
+  return enterList(ctx, '/do', 0, { output: input, context: ctx.state.context });
+}
+
+/** A task that has just started: run it inline, hand it over, or descend into its tasks. */
+export function runTask(ctx: StepContext, run: TaskRun): EventDraft[] {
+  const entry = taskAt(ctx.document, run.path);
+  const args = taskArguments(ctx, entry, run);
+  const definition: unknown = entry.definition;
+  try {
+    switch (entry.type) {
+      case 'do':
+        return enterList(ctx, `${run.path}/do`, 0, { output: run.input, context: ctx.state.context });
+      case 'set':
+        return [
+          completed(run, evaluateValue(ctx.evaluator, (definition as Specification.SetTask).set, run.input, args)),
+        ];
+      case 'switch':
+        return [completed(run, run.input, chooseCase(ctx, definition as Specification.SwitchTask, run, args))];
+      case 'raise':
+        return [
+          taskFailed(
+            ctx,
+            run,
+            run.attempt,
+            raisedError(ctx, definition as Specification.RaiseTask, run, args),
+            ctx.state.context,
+          ),
+        ];
+      case 'wait':
+        return [scheduleTimer(ctx, definition as Specification.WaitTask, run, args)];
+      case 'call':
+      case 'emit':
+      case 'run':
+        return [requestTask(ctx, entry, run, args)];
+      default:
+        throw unsupportedFault(`'${entry.type}' tasks are not supported yet`);
+    }
+  } catch (e) {
+    return [taskFailed(ctx, run, run.attempt, faultOf(e, run.path), ctx.state.context)];
+  }
+}
+
+/** A `wait` whose timer fired completes with its input as output. */
+export function resumeTask(run: TaskRun): EventDraft[] {
+  return [completed(run, run.input)];
+}
+
+/** A completed task: `output.as`, `export.as`, then its flow directive. */
+export function finishTask(ctx: StepContext, run: TaskRun): EventDraft[] {
+  const entry = taskAt(ctx.document, run.path);
+  const { output: outputConfig, export: exportConfig, then } = entry.definition;
+  const args = taskArguments(ctx, entry, run);
+  const raw = run.output ?? null;
+  let output: JsonValue;
+  let context: JsonObject;
+  try {
+    output = outputConfig?.as === undefined ? raw : evaluateField(ctx.evaluator, outputConfig.as, raw, args);
+    context =
+      exportConfig?.as === undefined
+        ? ctx.state.context
+        : exportedContext(evaluateField(ctx.evaluator, exportConfig.as, output, { ...args, output }));
+  } catch (e) {
+    return [taskFailed(ctx, run, run.attempt, faultOf(e, run.path), ctx.state.context)];
+  }
+  return follow(ctx, run, run.then ?? then ?? 'continue', { output, context });
+}
+
+/** A failed task: its error rises to the enclosing task, and past the workflow it faults the execution. */
+export function propagateFailure(ctx: StepContext, run: TaskRun): EventDraft[] {
+  const error: DslError =
+    run.error ?? dslError('runtime', { detail: 'task failed without an error', instance: run.path });
+  const owner = ownerRun(ctx, run.path);
+  if (owner === undefined) return [draft('io.wormhole.execution.faulted', { error })];
+  return [taskFailed(ctx, owner, owner.attempt, error, ctx.state.context)];
+}
+
+/** Arguments of a started task's expressions (its definition, `output.as`, `export.as`). */
+function taskArguments(ctx: StepContext, entry: TaskEntry, run: TaskRun): ExpressionArguments {
+  return {
+    ...workflowArguments(ctx, ctx.state.context),
+    input: run.input,
+    task: taskDescriptor(entry, run.input, run),
+  };
+}
+
+function completed(run: TaskRun, output: JsonValue, then?: string): EventDraft {
+  return draft('io.wormhole.task.completed', {
+    ...taskRef(run),
+    attempt: run.attempt,
+    output,
+    ...(then !== undefined && { then }),
+  });
+}
+
+/** The `then` of the first matching case; the default case (no `when`) only if no other matches. */
+function chooseCase(
+  ctx: StepContext,
+  task: Specification.SwitchTask,
+  run: TaskRun,
+  args: ExpressionArguments,
+): string | undefined {
+  const cases = (task.switch ?? []).flatMap((item) => Object.values(item));
+  for (const candidate of cases) {
+    if (candidate.when !== undefined && evaluateCondition(ctx.evaluator, candidate.when, run.input, args)) {
+      return candidate.then;
+    }
+  }
+  return cases.find((candidate) => candidate.when === undefined)?.then;
+}
+
+/** The error a `raise` task raises: inline or named in `use.errors`, with its expressions evaluated. */
+function raisedError(
+  ctx: StepContext,
+  task: Specification.RaiseTask,
+  run: TaskRun,
+  args: ExpressionArguments,
+): DslError {
+  const declared = task.raise?.error;
+  const definition = typeof declared === 'string' ? ctx.document.use?.errors?.[declared] : declared;
+  if (definition === undefined) throw configurationFault(`no error named '${String(declared)}' in use.errors`);
+  const evaluated = evaluateValue(ctx.evaluator, definition, run.input, args);
+  if (evaluated === null || typeof evaluated !== 'object' || Array.isArray(evaluated)) {
+    throw configurationFault('the raised error is not an object');
+  }
+  const { type, status, title, detail, instance } = evaluated;
+  if (typeof type !== 'string' || typeof status !== 'number') {
+    throw configurationFault('the raised error needs a string type and a numeric status');
+  }
+  return {
+    type,
+    status,
+    ...(typeof title === 'string' && { title }),
+    ...(typeof detail === 'string' && { detail }),
+    instance: typeof instance === 'string' ? instance : run.path,
+  };
+}
+
+function scheduleTimer(
+  ctx: StepContext,
+  task: Specification.WaitTask,
+  run: TaskRun,
+  args: ExpressionArguments,
+): EventDraft {
+  const duration = evaluateValue(ctx.evaluator, task.wait, run.input, args);
+  const dueAt = new Date(ctx.now.getTime() + durationToMs(duration)).toISOString();
+  return draft('io.wormhole.timer.scheduled', {
+    ...taskRef(run),
+    // Unique across executions (the timer store is shared) and deterministic (decisions repeat).
+    timer_id: `${ctx.state.identity?.executionId ?? 'execution'}/timer/${ctx.state.eventCount + 1}`,
+    due_at: dueAt,
+  });
+}
+
+/** Fields of a task definition that belong to the engine, not to whoever executes the task. */
+const FLOW_FIELDS: ReadonlySet<string> = new Set(['if', 'input', 'output', 'export', 'timeout', 'then', 'metadata']);
+
+/** task.requested: the definition, without flow fields and with its runtime expressions evaluated. */
+function requestTask(ctx: StepContext, entry: TaskEntry, run: TaskRun, args: ExpressionArguments): EventDraft {
+  const definition = Object.fromEntries(Object.entries(entry.definition).filter(([key]) => !FLOW_FIELDS.has(key)));
+  const process = definition.run;
+  if (entry.type === 'run' && process !== null && typeof process === 'object' && 'workflow' in process) {
+    throw unsupportedFault("'run: workflow' is not supported yet");
+  }
+  const task = evaluateValue(ctx.evaluator, definition, run.input, args);
+  if (task === null || typeof task !== 'object' || Array.isArray(task)) {
+    throw new Error('evaluated task is not an object');
+  }
+  return draft('io.wormhole.task.requested', { ...taskRef(run), input: run.input, attempt: run.attempt, task });
+}
+
+function exportedContext(value: JsonValue): JsonObject {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new DslFault(dslError('validation', { detail: 'export.as must produce an object: the context is a map' }));
+  }
+  return value;
+}
