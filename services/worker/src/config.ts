@@ -1,0 +1,39 @@
+import type { Env, LogLevelSetting } from '@wormhole/platform';
+import { EnvReader } from '@wormhole/platform';
+import type { StorageConfig } from '@wormhole/storage';
+import { loadStorageConfig } from '@wormhole/storage';
+
+export interface WorkerConfig {
+  readonly storage: StorageConfig;
+  readonly logLevel: LogLevelSetting;
+  /** Port of the /health, /ready and /metrics endpoints; 0 picks a free port. */
+  readonly healthPort: number;
+  /** Steps handled at once by this process. */
+  readonly concurrency: number;
+  /** How long SIGTERM waits for in-flight work before exiting. */
+  readonly shutdownGraceMs: number;
+  /** Execution states kept in memory between events. */
+  readonly stateCacheSize: number;
+  /** Workflow documents kept in memory. */
+  readonly definitionCacheSize: number;
+  /** A snapshot is saved once this many events accumulated since the last one. */
+  readonly snapshotEvery: number;
+  /** Longest a runtime expression may run. */
+  readonly expressionTimeoutMs: number;
+}
+
+/** Reads and validates the worker's settings once; an invalid value names its variable. */
+export function loadWorkerConfig(env: Env): WorkerConfig {
+  const r = new EnvReader(env);
+  return {
+    storage: loadStorageConfig(env),
+    logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'], 'info'),
+    healthPort: r.int('WORKER_HEALTH_PORT', 8081, { min: 0, max: 65535 }),
+    concurrency: r.int('WORKER_CONCURRENCY', 10, { min: 1, max: 1000 }),
+    shutdownGraceMs: r.int('SHUTDOWN_GRACE_MS', 30000, { min: 0, max: 600000 }),
+    stateCacheSize: r.int('WORKER_STATE_CACHE_SIZE', 10000, { min: 0, max: 10_000_000 }),
+    definitionCacheSize: r.int('WORKER_DEFINITION_CACHE_SIZE', 1000, { min: 1, max: 1_000_000 }),
+    snapshotEvery: r.int('WORKER_SNAPSHOT_EVERY', 50, { min: 1, max: 100000 }),
+    expressionTimeoutMs: r.int('EXPRESSION_TIMEOUT_MS', 1000, { min: 1, max: 600000 }),
+  };
+}

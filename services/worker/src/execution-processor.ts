@@ -1,0 +1,132 @@
+import type { Database, EngineEvent, EventStream, Logger, Metrics, StoredEngineEvent } from '@wormhole/interfaces';
+import { ConflictError, ensureError } from '@wormhole/interfaces';
+import type { ExecutionState, ExpressionEvaluator, WorkflowDocument } from '@wormhole/dsl';
+import { applyEvent, decide, initialState, markPersisted } from '@wormhole/dsl';
+import type { DefinitionCache } from './definition-cache';
+import type { StateCache } from './state-cache';
+import type { LoadedExecution } from './state-loader';
+import { loadState } from './state-loader';
+import { persistProjection } from './persist';
+
+/** Events the other services act on; everything else stays in the history only. */
+const OUTBOUND: ReadonlySet<EngineEvent['type']> = new Set([
+  'io.wormhole.task.requested',
+  'io.wormhole.timer.scheduled',
+]);
+
+export interface ProcessorSettings {
+  /** Attempts at an event whose append lost a race with another worker before giving up. */
+  readonly maxConflictRetries: number;
+  /** A snapshot is saved once this many events accumulated since the last one. */
+  readonly snapshotEvery: number;
+}
+
+/**
+ * Advances one execution by one incoming event: fold it into the state, decide what follows,
+ * append both to the history in one conditional write, then update the rows users read and
+ * publish what the executor must do.
+ *
+ * Exactly-once state transitions come from the conditional append: it succeeds only at the
+ * sequence the state was read at, so of two workers holding the same event one wins and the other
+ * reloads and finds the event already applied. A worker that dies after appending but before
+ * publishing leaves the event unacknowledged; its redelivery finds the event in the history and
+ * publishes the outbound events that followed it again (consumers ignore repeated ids).
+ */
+export class ExecutionProcessor {
+  constructor(
+    private readonly db: Database,
+    private readonly stream: EventStream,
+    private readonly definitions: DefinitionCache,
+    private readonly states: StateCache,
+    private readonly evaluator: ExpressionEvaluator,
+    private readonly logger: Logger,
+    private readonly metrics: Metrics,
+    private readonly settings: ProcessorSettings,
+  ) {}
+
+  async process(event: EngineEvent): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.processOnce(event);
+        return;
+      } catch (e) {
+        if (!(e instanceof ConflictError) || attempt >= this.settings.maxConflictRetries) throw e;
+        // Another worker advanced this execution first: reload and look again.
+        this.states.forget(event.executionid);
+        this.metrics.counter({ name: 'wormhole_worker_append_conflicts_total', help: 'Lost append races' }).inc();
+      }
+    }
+  }
+
+  private async processOnce(event: EngineEvent): Promise<void> {
+    const tenant = event.tenantid;
+    const loaded = await loadState(this.db, this.states, tenant, event.executionid);
+    const state = loaded.state ?? initialState();
+    const applied = applyEvent(state, event);
+    if (applied.eventCount === state.eventCount) {
+      await this.republishAfter(event, state, loaded);
+      return;
+    }
+    const document = await this.documentFor(event, applied);
+    let decision;
+    try {
+      decision = decide(document, applied, this.evaluator, new Date(), { source: 'wormhole/worker' });
+    } catch (e) {
+      this.logger.error('decider failed', { err: ensureError(e), execution_id: event.executionid, tenant_id: tenant });
+      throw e;
+    }
+    const batch = [event, ...decision.events];
+    const stored = await this.db.events.append(tenant, event.executionid, batch, { expectedSequence: state.sequence });
+    const last = stored.length > 0 ? stored[stored.length - 1]!.sequence : state.sequence;
+    const next = markPersisted(decision.state, last);
+    const open = await persistProjection(this.db, next, loaded.openSteps, batch);
+    this.states.remember(event.executionid, { state: next, openSteps: open });
+    await this.publish(decision.events);
+    if (next.eventCount - loaded.snapshotEventCount >= this.settings.snapshotEvery || next.status === 'waiting') {
+      await this.states.snapshot(this.db, tenant, event.executionid, { state: next, openSteps: open });
+    }
+    if (decision.yielded) {
+      this.logger.warn('decision yielded after its event budget; continuing on next event', {
+        execution_id: event.executionid,
+      });
+    }
+  }
+
+  private async documentFor(event: EngineEvent, state: ExecutionState): Promise<WorkflowDocument> {
+    const version = state.identity?.workflowVersion ?? 1;
+    return this.definitions.get(event.tenantid, event.workflowid, version);
+  }
+
+  /**
+   * A redelivered event that is already in the history: its worker may have died after the
+   * append, so re-apply the rows it derived and re-publish what followed it (both idempotent).
+   */
+  private async republishAfter(event: EngineEvent, state: ExecutionState, loaded: LoadedExecution): Promise<void> {
+    const events = loaded.history ?? (await this.db.events.list(event.tenantid, event.executionid));
+    const at = events.findIndex((e) => e.id === event.id);
+    if (at < 0) return;
+    const followers: EngineEvent[] = [];
+    for (const later of events.slice(at + 1)) {
+      // Stop at the next event from outside: what follows it was caused by that event, not this one.
+      if (later.source !== 'wormhole/worker') break;
+      followers.push(later);
+    }
+    await persistProjection(this.db, state, {}, [stripSequence(events[at]!), ...followers.map(stripSequence)], {
+      logs: false,
+    });
+    await this.publish(followers);
+  }
+
+  private async publish(events: readonly EngineEvent[]): Promise<void> {
+    for (const event of events) {
+      if (OUTBOUND.has(event.type)) await this.stream.publish(stripSequence(event));
+    }
+  }
+}
+
+function stripSequence(event: EngineEvent | StoredEngineEvent): EngineEvent {
+  if (!('sequence' in event)) return event;
+  // The sequence is the history's bookkeeping, not part of the event on the wire.
+  const { sequence: _sequence, ...rest } = event;
+  return rest;
+}

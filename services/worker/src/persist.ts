@@ -1,0 +1,34 @@
+import type { Database, EngineEvent } from '@wormhole/interfaces';
+import type { ExecutionState } from '@wormhole/dsl';
+import type { OpenSteps } from './projection';
+import { project } from './projection';
+
+/**
+ * Writes what users read about the events just appended: the execution row, step runs and log
+ * lines. The history is already durable; these are derived from it, so a crash between the two
+ * is repaired when the redelivered event is projected again.
+ */
+export async function persistProjection(
+  db: Database,
+  state: ExecutionState,
+  open: OpenSteps,
+  events: readonly EngineEvent[],
+  options: { logs: boolean } = { logs: true },
+): Promise<OpenSteps> {
+  const identity = state.identity;
+  if (!identity) return open;
+  const { tenantId, executionId } = identity;
+  const projection = project(
+    { tenantId, executionId, startedAt: state.startedAt ?? new Date().toISOString() },
+    events,
+    open,
+  );
+  const writes: Promise<unknown>[] = [];
+  if (Object.keys(projection.patch).length > 0) {
+    writes.push(db.executions.update(tenantId, executionId, projection.patch, { onlyIfNotTerminal: true }));
+  }
+  for (const step of projection.steps) writes.push(db.steps.upsert(tenantId, step));
+  if (options.logs && projection.logs.length > 0) writes.push(db.logs.append(tenantId, projection.logs));
+  await Promise.all(writes);
+  return projection.open;
+}

@@ -1,0 +1,85 @@
+import type { Database, EventStream, Logger, Metrics, Subscription } from '@wormhole/interfaces';
+import type { ExpressionEvaluator } from '@wormhole/dsl';
+import type { HealthServer } from '@wormhole/platform';
+import { startHealthServer } from '@wormhole/platform';
+import type { WorkerConfig } from './config';
+import { DefinitionCache } from './definition-cache';
+import { ExecutionProcessor } from './execution-processor';
+import { StateCache } from './state-cache';
+
+export interface WorkerDeps {
+  readonly config: WorkerConfig;
+  readonly db: Database;
+  readonly stream: EventStream;
+  readonly evaluator: ExpressionEvaluator;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** A unique consumer name for this process within the worker group. */
+  readonly consumerName: string;
+  /** false when another role of the same process already serves /health (all-in-one mode). */
+  readonly serveHealth?: boolean;
+}
+
+export interface RunningWorker {
+  /** Stops taking events, lets in-flight ones finish (unfinished ones are redelivered). */
+  stop(): Promise<void>;
+}
+
+/** Starts the worker role with already-built dependencies (the composition root builds them). */
+export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
+  const { config } = deps;
+  const processor = new ExecutionProcessor(
+    deps.db,
+    deps.stream,
+    new DefinitionCache(deps.db, config.definitionCacheSize),
+    new StateCache(config.stateCacheSize),
+    deps.evaluator,
+    deps.logger,
+    deps.metrics,
+    { maxConflictRetries: 5, snapshotEvery: config.snapshotEvery },
+  );
+  const handled = deps.metrics.counter({
+    name: 'wormhole_worker_events_total',
+    help: 'Events handled by the worker',
+    labelNames: ['type'],
+  });
+  const subscription: Subscription = deps.stream.subscribe(
+    {
+      group: 'worker',
+      consumer: deps.consumerName,
+      types: [
+        'io.wormhole.execution.started',
+        'io.wormhole.execution.cancelled',
+        'io.wormhole.task.completed',
+        'io.wormhole.task.failed',
+        'io.wormhole.task.retrying',
+        'io.wormhole.timer.fired',
+        'io.wormhole.event.received',
+      ],
+      concurrency: config.concurrency,
+    },
+    async (message) => {
+      await processor.process(message.event);
+      handled.inc({ type: message.event.type });
+    },
+  );
+  let ready = true;
+  const health: HealthServer | undefined =
+    deps.serveHealth === false
+      ? undefined
+      : await startHealthServer({
+          port: config.healthPort,
+          service: 'worker',
+          health: () => deps.db.health(),
+          ready: () => ready,
+          metrics: deps.metrics,
+        });
+  deps.logger.info('worker started', { health_port: health?.port, concurrency: config.concurrency });
+  return {
+    stop: async () => {
+      ready = false;
+      await subscription.close();
+      await health?.close();
+    },
+  };
+}
