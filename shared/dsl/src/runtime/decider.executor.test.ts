@@ -230,6 +230,28 @@ describe('decide: determinism', () => {
     expect(a.decide().events).toEqual([]);
   });
 
+  it('derives event ids from the causing event, not from a count that a stale redelivery could skew', () => {
+    const r = run(PETS);
+    const decided = r.receive(started({ petId: 1 })).events;
+    expect(new Set(decided.map((e) => e.id)).size).toBe(decided.length);
+    expect(decided.every((e) => /^ev_[0-9a-f]{26}$/.test(e.id))).toBe(true);
+    // The same decision from a state whose count drifted (it folded an event the history never kept).
+    const drifted = new Run(r.document, evaluator);
+    drifted.state = { ...applyEvents(initialState(), [r.history[0]!]), eventCount: 40 };
+    expect(drifted.decide().events.map((e) => e.id)).toEqual(decided.map((e) => e.id));
+  });
+
+  it('names a timer after its scheduling event', () => {
+    const r = run(`
+do:
+  - pause:
+      wait: PT1S
+`);
+    r.receive(started({}));
+    const scheduled = r.last('io.wormhole.timer.scheduled');
+    expect(scheduled.data.timer_id).toBe(scheduled.id);
+  });
+
   it('rebuilds the decided state from the history alone', () => {
     const r = run(PETS);
     r.receive(started({ petId: 1 }));

@@ -32,7 +32,6 @@ do:
     const first = decision.events[0]!;
     expect(first).toMatchObject({
       specversion: '1.0',
-      id: 'ex_1:2',
       time: NOW.toISOString(),
       tenantid: 'acme',
       workflowid: 'wf_1',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EngineEvent, JsonObject } from '@wormhole/interfaces';
 import type { WorkflowDocument } from './document';
 import type { EventDraft } from './events';
@@ -13,11 +14,11 @@ export interface DecideOptions {
   /** CloudEvents `source` of the events decided. */
   readonly source?: string;
   /**
-   * Id of the n-th event of the execution (n counts distinct events, from 1). The default is
-   * deterministic, `<executionId>:<n>`, so deciding twice from the same state yields the same
-   * events, and the history's unique ids turn a repeated decision into a no-op.
+   * Id of the `index`-th event (from 1) decided after the event `causeId`, the last one the state
+   * applied. The default, `deterministicEventId`, makes deciding twice from the same state yield
+   * the same events, so the history's unique ids turn a repeated decision into a no-op.
    */
-  readonly eventId?: (executionId: string, n: number) => string;
+  readonly eventId?: (executionId: string, causeId: string, index: number) => string;
   /** `$runtime`. */
   readonly runtime?: JsonObject;
   /** `$secrets`, already resolved for this execution. */
@@ -57,7 +58,9 @@ export function decide(
 ): Decision {
   const identity = state.identity;
   if (identity === undefined) return { events: [], state, yielded: false };
-  const eventId = options.eventId ?? ((executionId: string, n: number) => `${executionId}:${n}`);
+  const eventId = options.eventId ?? deterministicEventId;
+  const causeId = state.recentEventIds[state.recentEventIds.length - 1] ?? '';
+  const idOf = (index: number): string => eventId(identity.executionId, causeId, index);
   const maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
   const base = {
     document,
@@ -69,14 +72,14 @@ export function decide(
   const events: EngineEvent[] = [];
   let current = state;
   for (;;) {
-    const drafts = nextStep({ ...base, state: current });
+    const drafts = nextStep({ ...base, state: current, nextEventId: idOf(events.length + 1) });
     if (drafts.length === 0) return { events, state: current, yielded: false };
     if (events.length + drafts.length > maxEvents && events.length > 0) {
       return { events, state: current, yielded: true };
     }
     for (const eventDraft of drafts) {
       const event = toEngineEvent(eventDraft, {
-        id: eventId(identity.executionId, current.eventCount + 1),
+        id: idOf(events.length + 1),
         time: now,
         source: options.source ?? 'wormhole/worker',
         identity,
@@ -90,6 +93,16 @@ export function decide(
       current = next;
     }
   }
+}
+
+/**
+ * `ev_` and 26 hex digits of a hash of the execution, the causing event and the position. Not a
+ * count of events: a count drifts when a stale redelivery is folded in a cached state but never
+ * reaches the history, and a drifted count would reuse ids the history already holds.
+ */
+export function deterministicEventId(executionId: string, causeId: string, index: number): string {
+  const digest = createHash('sha256').update(`${executionId}\n${causeId}\n${index}`).digest('hex');
+  return `ev_${digest.slice(0, 26)}`;
 }
 
 function nextStep(ctx: StepContext): EventDraft[] {

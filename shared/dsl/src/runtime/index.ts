@@ -27,5 +27,5 @@ export {
 } from './state';
 export { applyEvent, applyEvents } from './fold';
 export type { RuntimePayloadExtras } from './events';
-export { decide, DEFAULT_RUNTIME } from './decider';
+export { decide, DEFAULT_RUNTIME, deterministicEventId } from './decider';
 export type { DecideOptions, Decision } from './decider';

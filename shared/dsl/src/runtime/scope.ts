@@ -11,6 +11,8 @@ export interface StepContext {
   readonly now: Date;
   readonly runtime: JsonObject;
   readonly secrets: JsonObject;
+  /** Id the first event of this step will get (a timer takes its scheduling event's id). */
+  readonly nextEventId: string;
 }
 
 /** The DSL's dateTimeDescriptor. */

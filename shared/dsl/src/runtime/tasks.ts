@@ -178,8 +178,9 @@ function scheduleTimer(
   const dueAt = new Date(ctx.now.getTime() + durationToMs(duration)).toISOString();
   return draft('io.wormhole.timer.scheduled', {
     ...taskRef(run),
-    // Unique across executions (the timer store is shared) and deterministic (decisions repeat).
-    timer_id: `${ctx.state.identity?.executionId ?? 'execution'}/timer/${ctx.state.eventCount + 1}`,
+    // The id of its own timer.scheduled: unique across executions (the timer store is shared)
+    // and the same when a decision is repeated.
+    timer_id: ctx.nextEventId,
     due_at: dueAt,
   });
 }
