@@ -1,6 +1,5 @@
 import type { JsonValue } from '@wormhole/interfaces';
 import type { Jq } from 'jq-wasm';
-import { loadJq } from 'jq-wasm';
 import { ExpressionError } from './errors';
 import type { ExpressionArguments, ExpressionEvaluator } from './expressions';
 import { EXPRESSION_ARGUMENT_NAMES } from './expressions';
@@ -60,6 +59,8 @@ export class JqWasmEvaluator implements ExpressionEvaluator {
   private constructor(private readonly jq: Jq) {}
 
   static async create(): Promise<JqWasmEvaluator> {
+    // Loaded here, not at import: the fold and the decider must not need jq-wasm to be installed.
+    const { loadJq } = await import('jq-wasm');
     return new JqWasmEvaluator(await loadJq());
   }
 
