@@ -21,7 +21,7 @@ const PAYLOADS: Readonly<Record<EngineEventType, PayloadSchema>> = {
   'io.wormhole.execution.completed': { output: 'json' },
   'io.wormhole.execution.faulted': { error: 'object' },
   'io.wormhole.execution.cancelled': { reason: 'string?' },
-  'io.wormhole.task.requested': { ...TASK_REF, input: 'json', attempt: 'number', arguments: 'object?' },
+  'io.wormhole.task.requested': { ...TASK_REF, input: 'json', attempt: 'number', task: 'object' },
   'io.wormhole.task.started': { ...TASK_REF, attempt: 'number' },
   'io.wormhole.task.completed': { ...TASK_REF, attempt: 'number', output: 'json', duration_ms: 'number?' },
   'io.wormhole.task.failed': { ...TASK_REF, attempt: 'number', error: 'object', retryable: 'boolean' },
@@ -54,8 +54,9 @@ export function parseEngineEvent(raw: string): ParseResult {
 /** Checks an already decoded value (e.g. a JSONB column) against the event schema. */
 export function validateEngineEvent(value: unknown): ParseResult {
   if (!isObject(value)) return { ok: false, error: 'event is not a JSON object' };
-  if (value.specversion !== '1.0')
+  if (value.specversion !== '1.0') {
     return { ok: false, error: `unsupported specversion '${String(value.specversion)}'` };
+  }
   if (!isEngineEventType(value.type)) return { ok: false, error: `unknown event type '${String(value.type)}'` };
   for (const name of ENVELOPE_STRINGS) {
     const field = value[name];

@@ -19,8 +19,9 @@ export class LaneDispatcher {
   private waiters: (() => void)[] = [];
 
   constructor(private readonly concurrency: number) {
-    if (!Number.isInteger(concurrency) || concurrency < 1)
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new Error(`concurrency must be ≥ 1, got ${concurrency}`);
+    }
   }
 
   /** Tasks accepted and not yet settled (queued or running). */

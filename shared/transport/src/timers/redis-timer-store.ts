@@ -49,7 +49,7 @@ export class RedisTimerStore implements TimerStore {
   }
 
   async nextDueAt(): Promise<number | undefined> {
-    const [, score] = await this.redis.zrange(this.pendingKey, 0, 0, 'WITHSCORES');
+    const [, score] = await this.redis.zrange(this.pendingKey, '0', '0', 'WITHSCORES');
     return score === undefined ? undefined : Number(score);
   }
 
