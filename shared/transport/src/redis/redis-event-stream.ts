@@ -239,15 +239,19 @@ export class RedisEventStream implements EventStream {
   /** Creates the group on each stream, from its first entry: events published before still arrive. */
   private async ensureGroups(group: string, streams: readonly string[], force: boolean): Promise<void> {
     const todo = force ? streams : streams.filter((stream) => !this.ensured.has(`${group} ${stream}`));
-    const results = await Promise.allSettled(
-      todo.map((stream) => this.redis.xgroup('CREATE', stream, group, '0', 'MKSTREAM')),
-    );
-    results.forEach((result, i) => {
-      if (result.status === 'rejected' && !ensureError(result.reason).message.startsWith('BUSYGROUP')) {
-        throw ensureError(result.reason);
-      }
-      this.ensured.add(`${group} ${todo[i]!}`);
-    });
+    // In chunks: a registry of many thousand streams must not become one giant pipeline.
+    for (let start = 0; start < todo.length; start += 1000) {
+      const chunk = todo.slice(start, start + 1000);
+      const results = await Promise.allSettled(
+        chunk.map((stream) => this.redis.xgroup('CREATE', stream, group, '0', 'MKSTREAM')),
+      );
+      results.forEach((result, i) => {
+        if (result.status === 'rejected' && !ensureError(result.reason).message.startsWith('BUSYGROUP')) {
+          throw ensureError(result.reason);
+        }
+        this.ensured.add(`${group} ${chunk[i]!}`);
+      });
+    }
   }
 }
 

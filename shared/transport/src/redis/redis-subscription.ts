@@ -44,6 +44,7 @@ export class RedisSubscription implements Subscription {
   private readonly types: ReadonlySet<EngineEventType> | undefined;
   private readonly shards: ShardReader[] = [];
   private readonly streams: string[] = [];
+  private readonly streamSet = new Set<string>();
   /** Messages accepted and not yet settled, keyed `<stream> <id>`. */
   private readonly inFlight = new Map<string, { stream: string; id: string }>();
   private readonly highWater: number;
@@ -123,10 +124,11 @@ export class RedisSubscription implements Subscription {
 
   private addStreams(streams: readonly string[]): void {
     this.adding = this.adding.then(async () => {
-      const fresh = streams.filter((stream) => !this.streams.includes(stream));
+      const fresh = [...new Set(streams)].filter((stream) => !this.streamSet.has(stream));
       if (this.stopped || fresh.length === 0) return;
       await this.host.ensureGroups(this.options.group, fresh);
       if (this.stopped) return;
+      for (const stream of fresh) this.streamSet.add(stream);
       this.streams.push(...fresh);
       this.assignToShards(fresh);
     });
@@ -188,10 +190,11 @@ export class RedisSubscription implements Subscription {
     if (!decoded.ok) return sink.poison(group, stream, id, decoded.raw, decoded.error);
     const event: EngineEvent = decoded.event;
     if (this.types && !this.types.has(event.type)) return sink.skip(group, stream, id, 'type not subscribed');
+    const key = `${stream} ${id}`;
+    // Already running here (reclaimed while a heartbeat was late): never a second copy.
+    if (this.inFlight.has(key) || this.stopped) return;
     const message: StreamMessage = { id, stream, event, deliveries };
     if (deliveries > this.host.settings.maxDeliveries) return sink.abandoned(group, message);
-    const key = `${stream} ${id}`;
-    if (this.inFlight.has(key) || this.stopped) return;
     this.inFlight.set(key, { stream, id });
     this.dispatcher.push(`${event.tenantid}/${event.executionid}`, () => this.handle(key, message));
   }

@@ -29,17 +29,26 @@ return id
  */
 export const RECLAIM = `
 local out = {}
+local limit = tonumber(ARGV[4])
 for _, key in ipairs(KEYS) do
-  local res = redis.pcall('XAUTOCLAIM', key, ARGV[1], ARGV[2], ARGV[3], '0-0', 'COUNT', ARGV[4])
-  if type(res) == 'table' and not res.err then
+  local cursor = '0-0'
+  local claimed = 0
+  -- XAUTOCLAIM scans a bounded slice of the pending list per call; follow its cursor a few times
+  -- so idle messages behind many healthy in-flight ones are still found.
+  for _ = 1, 8 do
+    local res = redis.pcall('XAUTOCLAIM', key, ARGV[1], ARGV[2], ARGV[3], cursor, 'COUNT', limit - claimed)
+    if type(res) ~= 'table' or res.err then break end
     for _, entry in ipairs(res[2]) do
       if entry[2] then
         local pending = redis.call('XPENDING', key, ARGV[1], entry[1], entry[1], 1)
         local deliveries = 1
         if pending[1] then deliveries = pending[1][4] end
         out[#out + 1] = { key, entry[1], deliveries, entry[2] }
+        claimed = claimed + 1
       end
     end
+    cursor = res[1]
+    if cursor == '0-0' or claimed >= limit then break end
   end
 end
 return out
