@@ -18,6 +18,8 @@ export interface WorkerConfig {
   readonly definitionCacheSize: number;
   /** A snapshot is saved once this many events accumulated since the last one. */
   readonly snapshotEvery: number;
+  /** Events one incoming event may cause inline before the run is stopped as a runaway loop. */
+  readonly maxInlineEvents: number;
   /** Longest a runtime expression may run. */
   readonly expressionTimeoutMs: number;
 }
@@ -34,6 +36,7 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
     stateCacheSize: r.int('WORKER_STATE_CACHE_SIZE', 10000, { min: 0, max: 10_000_000 }),
     definitionCacheSize: r.int('WORKER_DEFINITION_CACHE_SIZE', 1000, { min: 1, max: 1_000_000 }),
     snapshotEvery: r.int('WORKER_SNAPSHOT_EVERY', 50, { min: 1, max: 100000 }),
+    maxInlineEvents: r.int('WORKER_MAX_INLINE_EVENTS', 100000, { min: 100, max: 100_000_000 }),
     expressionTimeoutMs: r.int('EXPRESSION_TIMEOUT_MS', 1000, { min: 1, max: 600000 }),
   };
 }

@@ -1,6 +1,6 @@
 import type { Database, EngineEvent, EventStream, Logger, Metrics, StoredEngineEvent } from '@wormhole/interfaces';
-import { ConflictError, ensureError } from '@wormhole/interfaces';
-import type { ExecutionState, ExpressionEvaluator, WorkflowDocument } from '@wormhole/dsl';
+import { ConflictError, dslError, engineEvent, ensureError } from '@wormhole/interfaces';
+import type { Decision, ExecutionState, ExpressionEvaluator, WorkflowDocument } from '@wormhole/dsl';
 import { applyEvent, decide, initialState, markPersisted } from '@wormhole/dsl';
 import type { DefinitionCache } from './definition-cache';
 import type { StateCache } from './state-cache';
@@ -19,6 +19,8 @@ export interface ProcessorSettings {
   readonly maxConflictRetries: number;
   /** A snapshot is saved once this many events accumulated since the last one. */
   readonly snapshotEvery: number;
+  /** Events one incoming event may cause inline before the run is stopped as a runaway loop. */
+  readonly maxInlineEvents: number;
 }
 
 /**
@@ -68,13 +70,7 @@ export class ExecutionProcessor {
       return;
     }
     const document = await this.documentFor(event, applied);
-    let decision;
-    try {
-      decision = decide(document, applied, this.evaluator, new Date(), { source: 'wormhole/worker' });
-    } catch (e) {
-      this.logger.error('decider failed', { err: ensureError(e), execution_id: event.executionid, tenant_id: tenant });
-      throw e;
-    }
+    const decision = this.decideAll(document, applied, event);
     const batch = [event, ...decision.events];
     const stored = await this.db.events.append(tenant, event.executionid, batch, { expectedSequence: state.sequence });
     const last = stored.length > 0 ? stored[stored.length - 1]!.sequence : state.sequence;
@@ -85,10 +81,45 @@ export class ExecutionProcessor {
     if (next.eventCount - loaded.snapshotEventCount >= this.settings.snapshotEvery || next.status === 'waiting') {
       await this.states.snapshot(this.db, tenant, event.executionid, { state: next, openSteps: open });
     }
-    if (decision.yielded) {
-      this.logger.warn('decision yielded after its event budget; continuing on next event', {
-        execution_id: event.executionid,
-      });
+  }
+
+  /**
+   * Decides until the execution waits for the outside world. A decision that yields (an inline
+   * loop past the per-decision event budget) is continued here: no outside event would resume it.
+   * A run that keeps yielding past `maxInlineEvents` is faulted instead of spinning forever.
+   */
+  private decideAll(document: WorkflowDocument, state: ExecutionState, cause: EngineEvent): Decision {
+    const events: EngineEvent[] = [];
+    let current = state;
+    for (;;) {
+      let decision: Decision;
+      try {
+        decision = decide(document, current, this.evaluator, new Date(), { source: 'wormhole/worker' });
+      } catch (e) {
+        this.logger.error('decider failed', {
+          err: ensureError(e),
+          execution_id: cause.executionid,
+          tenant_id: cause.tenantid,
+        });
+        throw e;
+      }
+      events.push(...decision.events);
+      current = decision.state;
+      if (!decision.yielded) return { events, state: current, yielded: false };
+      if (events.length >= this.settings.maxInlineEvents) {
+        const error = dslError('runtime', {
+          title: 'Inline loop limit',
+          detail: `the workflow ran ${events.length} inline steps without waiting; it was stopped as a runaway loop`,
+        });
+        const fault = engineEvent(
+          'io.wormhole.execution.faulted',
+          'wormhole/worker',
+          cause,
+          { error },
+          { id: `${cause.id}.runaway` },
+        );
+        return { events: [...events, fault], state: applyEvent(current, fault), yielded: false };
+      }
     }
   }
 

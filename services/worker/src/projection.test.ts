@@ -11,18 +11,21 @@ const base = { tenantId: 'acme', executionId: 'ex_1', startedAt: at(0).toISOStri
 
 describe('project', () => {
   it('follows a run from start through a called task to completion', () => {
+    const requested = ev('io.wormhole.task.requested', 1, {
+      ...task,
+      input: { a: 1 },
+      attempt: 1,
+      task: { call: 'http' },
+    });
     const first = project(
       base,
-      [
-        ev('io.wormhole.execution.started', 0, { input: { a: 1 }, workflow_version: 1 }),
-        ev('io.wormhole.task.requested', 1, { ...task, input: { a: 1 }, attempt: 1, task: { call: 'http' } }),
-      ],
+      [ev('io.wormhole.execution.started', 0, { input: { a: 1 }, workflow_version: 1 }), requested],
       {},
     );
     expect(first.patch).toEqual({ status: 'running', current_task: '/do/0/fetch' });
     expect(first.steps).toEqual([
       {
-        id: stepRunId('ex_1', '/do/0/fetch', 1),
+        id: stepRunId('ex_1', '/do/0/fetch', 1, requested.id),
         tenant_id: 'acme',
         execution_id: 'ex_1',
         task_name: 'fetch',
@@ -68,6 +71,17 @@ describe('project', () => {
       task: '/do/0/fetch',
       step_run_id: first.steps[0]!.id,
     });
+  });
+
+  it('gives a task run again (a loop) a step run of its own', () => {
+    const run = (second: number) => [
+      ev('io.wormhole.task.started', second, { ...task, attempt: 1 }),
+      ev('io.wormhole.task.completed', second + 1, { ...task, attempt: 1, output: second }),
+    ];
+    const result = project(base, [...run(1), ...run(3)], {});
+    expect(result.steps).toHaveLength(2);
+    expect(new Set(result.steps.map((s) => s.id)).size).toBe(2);
+    expect(result.steps.map((s) => s.output)).toEqual([1, 3]);
   });
 
   it('records each retry as its own attempt', () => {

@@ -62,7 +62,7 @@ export function project(subject: Subject, events: readonly EngineEvent[], open: 
   };
   const startStep = (event: EngineEvent, task: TaskRef, attempt: number, input?: JsonValue): StepRun => {
     const step: StepRun = {
-      id: stepRunId(subject.executionId, task.task_path, attempt),
+      id: stepRunId(subject.executionId, task.task_path, attempt, event.id),
       tenant_id: subject.tenantId,
       execution_id: subject.executionId,
       task_name: task.task_name,
@@ -162,8 +162,11 @@ export function project(subject: Subject, events: readonly EngineEvent[], open: 
   return { patch, steps: [...touched.values()], logs, open: steps };
 }
 
-/** Stable across events, so each transition of one attempt upserts the same row. */
-export function stepRunId(executionId: string, taskPath: string, attempt: number): string {
-  const digest = createHash('sha1').update(`${executionId}\n${taskPath}`).digest('hex').slice(0, 16);
-  return `st_${executionId.replace(/^ex_/, '')}_${digest}_${attempt}`;
+/**
+ * Derived from the event that started the run (event ids are deterministic), so every transition
+ * of one run upserts the same row and a task run again in a loop gets a row of its own.
+ */
+export function stepRunId(executionId: string, taskPath: string, attempt: number, startedBy: string): string {
+  const digest = createHash('sha1').update(`${executionId}\n${taskPath}\n${startedBy}`).digest('hex').slice(0, 16);
+  return `st_${digest}_${attempt}`;
 }

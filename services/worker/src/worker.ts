@@ -36,7 +36,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     deps.evaluator,
     deps.logger,
     deps.metrics,
-    { maxConflictRetries: 5, snapshotEvery: config.snapshotEvery },
+    { maxConflictRetries: 5, snapshotEvery: config.snapshotEvery, maxInlineEvents: config.maxInlineEvents },
   );
   const handled = deps.metrics.counter({
     name: 'wormhole_worker_events_total',

@@ -15,9 +15,26 @@ export interface EngineEventPayloads {
   'io.wormhole.execution.cancelled': { reason?: string };
   /** `task` is the task's definition with its runtime expressions already evaluated. */
   'io.wormhole.task.requested': TaskRef & { input: JsonValue; attempt: number; task: JsonObject };
-  'io.wormhole.task.started': TaskRef & { attempt: number };
-  'io.wormhole.task.completed': TaskRef & { attempt: number; output: JsonValue; duration_ms?: number };
-  'io.wormhole.task.failed': TaskRef & { attempt: number; error: DslError; retryable: boolean };
+  /**
+   * `input` is the task's input after `input.from` (`raw_input` the input before, when it
+   * differs); `context` is the new `$context` when it changed. The runtime writes these so the
+   * state can be folded without the document or an expression evaluator.
+   */
+  'io.wormhole.task.started': TaskRef & {
+    attempt: number;
+    input?: JsonValue;
+    raw_input?: JsonValue;
+    context?: JsonObject;
+  };
+  /** `output` is the task's raw output; `then` the flow directive the task chose (a switch case). */
+  'io.wormhole.task.completed': TaskRef & {
+    attempt: number;
+    output: JsonValue;
+    duration_ms?: number;
+    context?: JsonObject;
+    then?: string;
+  };
+  'io.wormhole.task.failed': TaskRef & { attempt: number; error: DslError; retryable: boolean; context?: JsonObject };
   'io.wormhole.task.retrying': TaskRef & { attempt: number; delay_ms: number };
   'io.wormhole.timer.scheduled': TaskRef & { timer_id: string; due_at: string };
   'io.wormhole.timer.fired': TaskRef & { timer_id: string };
@@ -30,6 +47,8 @@ export interface TaskRef {
   task_path: string;
   task_name: string;
   task_type: string;
+  /** Distinguishes repeated runs of one task (loops, `for` iterations); absent for the first. */
+  iteration?: string;
 }
 
 export type EngineEventType = keyof EngineEventPayloads;

@@ -3,7 +3,10 @@ import type { DslError } from './execution';
 
 export type StepStatus = 'pending' | 'running' | 'completed' | 'faulted' | 'cancelled' | 'skipped';
 
-/** One attempt at one task of an execution. (execution_id, task_path, attempt) is unique. */
+/**
+ * One run of one task of an execution: an attempt, and for a task inside a loop one iteration.
+ * `id` identifies it; the same (task_path, attempt) can recur across loop iterations.
+ */
 export interface StepRun {
   readonly id: string;
   readonly tenant_id: string;

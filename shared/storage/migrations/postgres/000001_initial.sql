@@ -112,7 +112,7 @@ CREATE INDEX executions_status_idx ON executions (tenant_id, status, started_at)
 CREATE INDEX executions_correlation_idx
   ON executions (tenant_id, correlation_id, started_at) WHERE correlation_id IS NOT NULL;
 
--- One attempt at one task. No foreign key to executions: the engine may record a step before
+-- One run of one task (an attempt; a task in a loop runs once per iteration). No foreign key to executions: the engine may record a step before
 -- (or without) the execution row being visible to this transaction.
 CREATE TABLE step_runs (
   tenant_id text NOT NULL,
@@ -131,7 +131,7 @@ CREATE TABLE step_runs (
   duration_ms bigint,
   PRIMARY KEY (tenant_id, id)
 );
-CREATE UNIQUE INDEX step_runs_attempt_idx ON step_runs (tenant_id, execution_id, task_path, attempt);
+CREATE INDEX step_runs_attempt_idx ON step_runs (tenant_id, execution_id, task_path, attempt);
 CREATE INDEX step_runs_execution_idx ON step_runs (tenant_id, execution_id, started_at);
 
 -- An execution's history. `attributes` is the CloudEvent envelope without `data`; `payload` is

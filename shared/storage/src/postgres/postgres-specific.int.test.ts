@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import type { EngineEvent, StepRun } from '@wormhole/interfaces';
-import { ConflictError, UnavailableError, ValidationError, newId } from '@wormhole/interfaces';
+import { UnavailableError, ValidationError, newId } from '@wormhole/interfaces';
 import { MemoryLogger, NoopMetrics } from '@wormhole/platform';
 import { PostgresDatabase } from './postgres-database';
 import { poolConfig } from './pool';
@@ -201,7 +201,7 @@ describe('postgres schema', () => {
     expect(await pg.db.events.list(a, ex)).toEqual([]);
   });
 
-  it('reports a second step run for one attempt as a conflict', async () => {
+  it('keeps separate runs of one task and attempt (loop iterations) as separate rows', async () => {
     const id = tenant();
     const ex = newId('execution');
     const step: StepRun = {
@@ -215,9 +215,10 @@ describe('postgres schema', () => {
       attempt: 1,
       started_at: new Date().toISOString(),
     };
+    const again: StepRun = { ...step, id: newId('stepRun'), started_at: new Date(Date.now() + 5).toISOString() };
     await pg.db.steps.upsert(id, step);
-    await expect(pg.db.steps.upsert(id, { ...step, id: newId('stepRun') })).rejects.toBeInstanceOf(ConflictError);
-    expect(await pg.db.steps.listByExecution(id, ex)).toEqual([step]);
+    await pg.db.steps.upsert(id, again);
+    expect(await pg.db.steps.listByExecution(id, ex)).toEqual([step, again]);
   });
 
   it('turns bad filter values into a ValidationError', async () => {

@@ -13,10 +13,6 @@ export class PostgresStepRunRepository implements StepRunRepository {
     private readonly t: Tables,
   ) {}
 
-  /**
-   * A second step run for the same (execution, task path, attempt) under another id violates the
-   * unique index and is reported as a ConflictError.
-   */
   async upsert(tenantId: string, step: StepRun): Promise<void> {
     if (step.tenant_id !== tenantId) {
       throw new ValidationError(`step run ${step.id} belongs to another tenant`, [
