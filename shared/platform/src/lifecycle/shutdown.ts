@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Logger } from '@wormhole/interfaces';
 import { ensureError } from '@wormhole/interfaces';
 
@@ -33,4 +34,9 @@ export function installShutdown(options: {
   };
   process.on('SIGTERM', handle);
   process.on('SIGINT', handle);
+}
+
+/** A name unique to this process within a consumer group: host and pid. */
+export function processConsumerName(role: string): string {
+  return `${role}-${hostname()}-${process.pid}`;
 }
