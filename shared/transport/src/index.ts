@@ -3,5 +3,8 @@ export type { TransportKeys } from './keys';
 export { createKeys } from './keys';
 export type { ParseResult } from './event-schema';
 export { parseEngineEvent, validateEngineEvent, serializeEngineEvent, isEngineEventType } from './event-schema';
+export type { TransportConfig } from './config';
+export { loadTransportConfig } from './config';
 export { RedisEventStream } from './redis/redis-event-stream';
 export type { RedisEventStreamSettings } from './redis/settings';
+export { RedisTimerStore } from './timers/redis-timer-store';

@@ -17,10 +17,11 @@ import type { PoisonMessage, TransportDeps } from '../deps';
 import { parseEngineEvent, serializeEngineEvent, validateEngineEvent } from '../event-schema';
 import type { TransportKeys } from '../keys';
 import { createKeys } from '../keys';
-import type { TransportMetrics } from '../metrics';
-import { transportMetrics } from '../metrics';
+import type { TransportMetrics } from '../core/metrics';
+import { transportMetrics } from '../core/metrics';
 import { LuaScript } from './lua';
-import { MessageSink } from './message-sink';
+import { MessageSink } from '../core/message-sink';
+import { RedisSettler } from './redis-settler';
 import { RedisSubscription } from './redis-subscription';
 import type { SubscriptionHost } from './redis-subscription';
 import { PUBLISH_FIRST } from './scripts';
@@ -58,7 +59,8 @@ export class RedisEventStream implements EventStream {
     this.logger = deps.logger.child({ component: 'transport', backend: 'redis' });
     this.metrics = transportMetrics(deps.metrics, 'redis');
     this.trimmer = new Trimmer(redis, this.keys, settings.trimIntervalMs, this.metrics.trimmed, this.logger);
-    this.sink = new MessageSink(redis, this.keys, settings, this.logger, this.metrics, this.trimmer);
+    const settler = new RedisSettler(redis, this.keys, settings.deadLetterMaxLen, this.trimmer);
+    this.sink = new MessageSink(this.keys, settler, settings.maxDeliveries, this.logger, this.metrics);
   }
 
   static async create(settings: RedisEventStreamSettings, deps: TransportDeps): Promise<RedisEventStream> {

@@ -7,7 +7,7 @@
 import type Redis from 'ioredis';
 import type { Logger } from '@wormhole/interfaces';
 import type { TransportKeys } from '../keys';
-import { Periodic, sleep } from '../periodic';
+import { Periodic, sleep } from '../core/periodic';
 
 export type StreamsListener = (streams: readonly string[]) => void;
 
