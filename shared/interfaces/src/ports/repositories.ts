@@ -118,6 +118,18 @@ export interface StatsRepository {
   get(tenantId: string): Promise<TenantStats>;
 }
 
+/**
+ * Cross-tenant queries for the engine's own housekeeping (the reconciler). Never exposed through
+ * the API; every row returned still names its tenant.
+ */
+export interface MaintenanceRepository {
+  /**
+   * Executions not yet ended (pending, running, waiting, suspended) whose row has not changed
+   * since `updatedBefore` (ISO 8601), oldest change first, at most `limit`.
+   */
+  findUnfinished(updatedBefore: string, limit: number): Promise<Execution[]>;
+}
+
 export interface BackendHealth {
   readonly name: string;
   readonly ok: boolean;
@@ -135,6 +147,7 @@ export interface Database {
   readonly snapshots: SnapshotRepository;
   readonly logs: LogRepository;
   readonly stats: StatsRepository;
+  readonly maintenance: MaintenanceRepository;
   /** Pings every backend this database uses (logs may live elsewhere). Never throws. */
   health(): Promise<BackendHealth[]>;
   /** Releases connections. Idempotent. */

@@ -109,6 +109,9 @@ CREATE INDEX executions_started_at_idx ON executions (tenant_id, started_at, id)
 CREATE INDEX executions_completed_at_idx ON executions (tenant_id, completed_at, id);
 CREATE INDEX executions_workflow_idx ON executions (tenant_id, workflow_id, started_at);
 CREATE INDEX executions_status_idx ON executions (tenant_id, status, started_at);
+-- The reconciler's scan: only runs that have not ended, across tenants.
+CREATE INDEX executions_unfinished_idx ON executions (updated_at, id)
+  WHERE status IN ('pending', 'running', 'waiting', 'suspended');
 CREATE INDEX executions_correlation_idx
   ON executions (tenant_id, correlation_id, started_at) WHERE correlation_id IS NOT NULL;
 

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '@wormhole/interfaces';
 import type { ContractContext } from './contract/helpers';
 import { workflowContract } from './contract/workflows.contract';
-import { executionContract } from './contract/executions.contract';
+import { executionContract, maintenanceContract } from './contract/executions.contract';
 import { historyContract } from './contract/history.contract';
 
 export interface OpenedDatabase {
@@ -46,6 +46,7 @@ export function databaseContract(name: string, open: () => Promise<OpenedDatabas
     workflowContract(ctx);
     executionContract(ctx);
     historyContract(ctx);
+    maintenanceContract(ctx);
 
     it('close() is idempotent', async () => {
       // A second, throwaway database: closing the shared one would break the other tests.

@@ -4,6 +4,7 @@ import type {
   EventRepository,
   ExecutionRepository,
   LogRepository,
+  MaintenanceRepository,
   SnapshotRepository,
   StatsRepository,
   StepRunRepository,
@@ -16,6 +17,7 @@ import { BACKEND, translatePgError } from './errors';
 import { PostgresEventRepository } from './event-repository';
 import { PostgresExecutionRepository } from './execution-repository';
 import { PostgresLogRepository } from './log-repository';
+import { PostgresMaintenanceRepository } from './maintenance-repository';
 import { migrate } from './migrate';
 import type { ConnectionPool } from './pool';
 import { createPool, queryRows } from './pool';
@@ -48,6 +50,7 @@ export class PostgresDatabase implements Database {
   readonly snapshots: SnapshotRepository;
   readonly logs: LogRepository;
   readonly stats: StatsRepository;
+  readonly maintenance: MaintenanceRepository;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -64,6 +67,7 @@ export class PostgresDatabase implements Database {
     this.snapshots = new PostgresSnapshotRepository(pool, tables);
     this.logs = new PostgresLogRepository(pool, tables);
     this.stats = new PostgresStatsRepository(pool, tables);
+    this.maintenance = new PostgresMaintenanceRepository(pool, tables);
   }
 
   /**

@@ -251,3 +251,35 @@ function executionListContract(ctx: ContractContext): void {
     });
   });
 }
+
+export function maintenanceContract(ctx: ContractContext): void {
+  describe('maintenance', () => {
+    it('finds unfinished executions of every tenant not updated since a time, oldest first', async () => {
+      const a = ctx.tenant();
+      const b = ctx.tenant();
+      const wfA = await newWorkflowId(ctx, a);
+      const wfB = await newWorkflowId(ctx, b);
+      const make = async (tenant: string, workflow: string): Promise<Execution> =>
+        (await ctx.db().executions.create(tenant, { workflow_id: workflow, workflow_version: 1, input: {} })).execution;
+      const pending = await make(a, wfA);
+      await sleep(3);
+      const running = await ctx.db().executions.update(b, (await make(b, wfB)).id, { status: 'running' });
+      await sleep(3);
+      const done = await ctx.db().executions.update(a, (await make(a, wfA)).id, { status: 'completed' });
+      await sleep(3);
+      const cutoff = new Date().toISOString();
+      await sleep(3);
+      const fresh = await make(b, wfB);
+      const found = (await ctx.db().maintenance.findUnfinished(cutoff, 1000)).map((e) => e.id);
+      expect(found).toContain(pending.id);
+      expect(found).toContain(running.id);
+      expect(found).not.toContain(done.id);
+      expect(found).not.toContain(fresh.id);
+      expect(found.indexOf(pending.id)).toBeLessThan(found.indexOf(running.id));
+      const limited = await ctx.db().maintenance.findUnfinished(cutoff, 1);
+      expect(limited).toHaveLength(1);
+      const [first] = await ctx.db().maintenance.findUnfinished(running.updated_at, 1000);
+      expect(first?.updated_at === undefined || first.updated_at < running.updated_at).toBe(true);
+    });
+  });
+}
