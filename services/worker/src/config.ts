@@ -2,6 +2,7 @@ import type { Env, LogLevelSetting } from '@wormhole/platform';
 import { EnvReader } from '@wormhole/platform';
 import type { StorageConfig } from '@wormhole/storage';
 import { loadStorageConfig } from '@wormhole/storage';
+import type { ReconcilerSettings } from './reconciler';
 
 export interface WorkerConfig {
   readonly storage: StorageConfig;
@@ -20,6 +21,7 @@ export interface WorkerConfig {
   readonly snapshotEvery: number;
   /** Events one incoming event may cause inline before the run is stopped as a runaway loop. */
   readonly maxInlineEvents: number;
+  readonly reconciler: ReconcilerSettings;
   /** Longest a runtime expression may run. */
   readonly expressionTimeoutMs: number;
 }
@@ -37,6 +39,12 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
     definitionCacheSize: r.int('WORKER_DEFINITION_CACHE_SIZE', 1000, { min: 1, max: 1_000_000 }),
     snapshotEvery: r.int('WORKER_SNAPSHOT_EVERY', 50, { min: 1, max: 100000 }),
     maxInlineEvents: r.int('WORKER_MAX_INLINE_EVENTS', 100000, { min: 100, max: 100_000_000 }),
+    reconciler: {
+      intervalMs: r.int('RECONCILE_INTERVAL_MS', 30000, { min: 100, max: 3_600_000 }),
+      pendingAfterMs: r.int('RECONCILE_PENDING_AFTER_MS', 30000, { min: 100, max: 86_400_000 }),
+      stalledAfterMs: r.int('RECONCILE_STALLED_AFTER_MS', 600000, { min: 1000, max: 604_800_000 }),
+      batchSize: 500,
+    },
     expressionTimeoutMs: r.int('EXPRESSION_TIMEOUT_MS', 1000, { min: 1, max: 600000 }),
   };
 }

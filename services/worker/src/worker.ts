@@ -5,6 +5,7 @@ import { startHealthServer } from '@wormhole/platform';
 import type { WorkerConfig } from './config';
 import { DefinitionCache } from './definition-cache';
 import { ExecutionProcessor } from './execution-processor';
+import { Reconciler } from './reconciler';
 import { StateCache } from './state-cache';
 
 export interface WorkerDeps {
@@ -63,6 +64,13 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       handled.inc({ type: message.event.type });
     },
   );
+  const reconciler = new Reconciler(
+    deps.db,
+    deps.stream,
+    deps.logger.child({ component: 'reconciler' }),
+    config.reconciler,
+  );
+  reconciler.start();
   let ready = true;
   const health: HealthServer | undefined =
     deps.serveHealth === false
@@ -78,6 +86,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   return {
     stop: async () => {
       ready = false;
+      await reconciler.stop();
       await subscription.close();
       await health?.close();
     },

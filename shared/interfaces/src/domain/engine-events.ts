@@ -111,3 +111,20 @@ export function engineEvent<K extends EngineEventType>(
   // above is that member by construction.
   return event as unknown as EngineEventOf<K>;
 }
+
+/**
+ * The start event of an execution. Its id derives from the execution id, so publishing it again
+ * (a retried request, the reconciler) is one event in the history.
+ */
+export function executionStartedEvent(
+  execution: { id: string; tenant_id: string; workflow_id: string; workflow_version: number; input: JsonValue },
+  source: string,
+): EngineEventOf<'io.wormhole.execution.started'> {
+  return engineEvent(
+    'io.wormhole.execution.started',
+    source,
+    { tenantid: execution.tenant_id, workflowid: execution.workflow_id, executionid: execution.id },
+    { input: execution.input, workflow_version: execution.workflow_version },
+    { id: `${execution.id}.started` },
+  );
+}

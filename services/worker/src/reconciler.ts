@@ -1,0 +1,110 @@
+import type { Database, EngineEvent, EventStream, Execution, Logger, StoredEngineEvent } from '@wormhole/interfaces';
+import { ensureError, executionStartedEvent } from '@wormhole/interfaces';
+import { applyEvents, initialState, pendingWork } from '@wormhole/dsl';
+
+export interface ReconcilerSettings {
+  /** How often stalled executions are looked for. */
+  readonly intervalMs: number;
+  /** A pending execution with no history this old lost its start event. */
+  readonly pendingAfterMs: number;
+  /**
+   * A running or waiting execution unchanged this long may have lost the message it waits on
+   * (e.g. Redis restarted without persistence): what it waits for is published again. Longer
+   * than any step may legitimately run, since a re-published task runs again.
+   */
+  readonly stalledAfterMs: number;
+  readonly batchSize: number;
+}
+
+/**
+ * Resumes executions whose progress was lost in the transport, from the database: the history
+ * says what each one waits for (a start, a task, a timer), and publishing that again is safe
+ * because every consumer recognises repeated event ids. Several replicas may reconcile at once;
+ * that only repeats idempotent publishes.
+ */
+export class Reconciler {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly stream: EventStream,
+    private readonly logger: Logger,
+    private readonly settings: ReconcilerSettings,
+  ) {}
+
+  start(): void {
+    const tick = (): void => {
+      this.running = this.runOnce()
+        .then(() => undefined)
+        .catch((e: unknown) => this.logger.error('reconciler pass failed', { err: ensureError(e) }))
+        .finally(() => {
+          if (this.timer !== undefined) this.timer = setTimeout(tick, this.settings.intervalMs);
+        });
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** One pass; returns how many executions were resumed. */
+  async runOnce(now = Date.now()): Promise<number> {
+    const cutoff = new Date(now - Math.min(this.settings.pendingAfterMs, this.settings.stalledAfterMs)).toISOString();
+    const candidates = await this.db.maintenance.findUnfinished(cutoff, this.settings.batchSize);
+    let resumed = 0;
+    for (const execution of candidates) {
+      const age = now - Date.parse(execution.updated_at);
+      const limit = execution.status === 'pending' ? this.settings.pendingAfterMs : this.settings.stalledAfterMs;
+      if (age < limit) continue;
+      if (await this.resume(execution)) resumed += 1;
+    }
+    if (resumed > 0) this.logger.warn('resumed stalled executions', { count: resumed });
+    return resumed;
+  }
+
+  private async resume(execution: Execution): Promise<boolean> {
+    const history = await this.db.events.list(execution.tenant_id, execution.id);
+    if (history.length === 0) {
+      await this.stream.publish(executionStartedEvent(execution, 'wormhole/reconciler'));
+      return true;
+    }
+    const waitingOn = awaited(history);
+    for (const event of waitingOn) await this.stream.publish(event);
+    if (waitingOn.length > 0) {
+      // Touch the row so the next pass waits a full period before trying again.
+      await this.db.executions.update(execution.tenant_id, execution.id, {}, { onlyIfNotTerminal: true });
+    }
+    return waitingOn.length > 0;
+  }
+}
+
+/** The events whose answers the execution still waits for: its open task requests and timers. */
+export function awaited(history: readonly StoredEngineEvent[]): EngineEvent[] {
+  const pending = pendingWork(applyEvents(initialState(), history));
+  const found: EngineEvent[] = [];
+  for (const task of pending.tasks) {
+    const request = [...history]
+      .reverse()
+      .find(
+        (e) =>
+          e.type === 'io.wormhole.task.requested' && e.data.task_path === task.path && e.data.attempt <= task.attempt,
+      );
+    if (request) found.push(withoutSequence(request));
+  }
+  for (const timer of pending.timers) {
+    const scheduled = history.find(
+      (e) => e.type === 'io.wormhole.timer.scheduled' && e.data.timer_id === timer.timerId,
+    );
+    if (scheduled) found.push(withoutSequence(scheduled));
+  }
+  return found;
+}
+
+function withoutSequence(event: StoredEngineEvent): EngineEvent {
+  const { sequence: _sequence, ...rest } = event;
+  return rest;
+}
