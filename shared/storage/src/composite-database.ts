@@ -1,0 +1,26 @@
+import type { BackendHealth, Database, LogRepository } from '@wormhole/interfaces';
+
+/**
+ * A database whose execution logs live in a separate store (the storage design puts logs in
+ * Mongo whenever a Mongo URL is configured, whatever DATABASE_TYPE is).
+ */
+export function withLogStore(
+  db: Database,
+  logs: LogRepository & { health(): Promise<BackendHealth>; close(): Promise<void> },
+): Database {
+  return {
+    backend: db.backend,
+    workflows: db.workflows,
+    executions: db.executions,
+    steps: db.steps,
+    events: db.events,
+    snapshots: db.snapshots,
+    logs,
+    stats: db.stats,
+    maintenance: db.maintenance,
+    health: async (): Promise<BackendHealth[]> => [...(await db.health()), await logs.health()],
+    close: async (): Promise<void> => {
+      await Promise.all([db.close(), logs.close()]);
+    },
+  };
+}
