@@ -40,3 +40,31 @@ export function installShutdown(options: {
 export function processConsumerName(role: string): string {
   return `${role}-${hostname()}-${process.pid}`;
 }
+
+export interface BootedService {
+  stop(): Promise<void>;
+  readonly graceMs: number;
+  readonly logger: Logger;
+}
+
+/**
+ * The body of every service entry point: boots the service, stops it gracefully on SIGTERM or
+ * SIGINT, and turns a start-up failure (an invalid setting, an unreachable backend) into one JSON
+ * line naming the cause and exit code 1.
+ */
+export function runService(service: string, boot: () => Promise<BootedService>): void {
+  boot()
+    .then((booted) => installShutdown({ logger: booted.logger, graceMs: booted.graceMs, stop: () => booted.stop() }))
+    .catch((e: unknown) => {
+      const error = ensureError(e);
+      const variable = (error as { variable?: unknown }).variable;
+      const line = {
+        level: 'error',
+        service,
+        message: `cannot start: ${error.message}`,
+        ...(typeof variable === 'string' ? { variable } : {}),
+      };
+      process.stderr.write(JSON.stringify(line) + '\n');
+      process.exit(1);
+    });
+}

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Redis } from 'ioredis';
+import Redis from 'ioredis';
 import type { ScheduledTimer, TimerStore } from '@wormhole/interfaces';
+import { UnavailableError } from '@wormhole/interfaces';
 
 const CLAIM_DUE = readFileSync(path.resolve(__dirname, '../../src/timers/claim-due.lua'), 'utf8');
 
@@ -20,6 +21,28 @@ export class RedisTimerStore implements TimerStore {
   ) {
     this.pendingKey = `${keyPrefix}timers:pending`;
     this.dataKey = `${keyPrefix}timers:data`;
+  }
+
+  /** Opens its own connection (closed by `close()`). */
+  static async connect(settings: {
+    url: string;
+    password?: string;
+    db?: number;
+    keyPrefix: string;
+  }): Promise<RedisTimerStore> {
+    const redis = new Redis(settings.url, {
+      lazyConnect: true,
+      connectionName: 'wormhole-timers',
+      ...(settings.password !== undefined ? { password: settings.password } : {}),
+      ...(settings.db !== undefined ? { db: settings.db } : {}),
+    });
+    try {
+      await redis.connect();
+    } catch (e) {
+      redis.disconnect();
+      throw new UnavailableError('redis', 'cannot connect the timer store', { cause: e });
+    }
+    return new RedisTimerStore(redis, settings.keyPrefix, true);
   }
 
   async schedule(timer: ScheduledTimer): Promise<void> {

@@ -1,0 +1,44 @@
+import type { Env, LogLevelSetting } from '@wormhole/platform';
+import { EnvReader } from '@wormhole/platform';
+import type { StorageConfig } from '@wormhole/storage';
+import type { HttpCallSettings } from './tasks/http-call-executor';
+import type { TimerLoopSettings } from './timer-loop';
+import { loadStorageConfig } from '@wormhole/storage';
+
+export interface ExecutorConfig {
+  readonly storage: StorageConfig;
+  readonly logLevel: LogLevelSetting;
+  /** Port of the /health, /ready and /metrics endpoints; 0 picks a free port. */
+  readonly healthPort: number;
+  /** Steps handled at once by this process. */
+  readonly concurrency: number;
+  /** How long SIGTERM waits for in-flight work before exiting. */
+  readonly shutdownGraceMs: number;
+  /** Attempts at a step that fails transiently (no response) before it fails for good. */
+  readonly maxAttempts: number;
+  readonly http: HttpCallSettings;
+  readonly timers: TimerLoopSettings;
+}
+
+/** Reads and validates the executor's settings once; an invalid value names its variable. */
+export function loadExecutorConfig(env: Env): ExecutorConfig {
+  const r = new EnvReader(env);
+  return {
+    storage: loadStorageConfig(env),
+    logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'], 'info'),
+    healthPort: r.int('EXECUTOR_HEALTH_PORT', 8082, { min: 0, max: 65535 }),
+    concurrency: r.int('EXECUTOR_CONCURRENCY', 20, { min: 1, max: 1000 }),
+    shutdownGraceMs: r.int('SHUTDOWN_GRACE_MS', 30000, { min: 0, max: 600000 }),
+    maxAttempts: r.int('TASK_MAX_ATTEMPTS', 3, { min: 1, max: 100 }),
+    http: {
+      timeoutMs: r.int('HTTP_CALL_TIMEOUT_MS', 30000, { min: 1, max: 3600000 }),
+      maxResponseBytes: r.int('HTTP_CALL_MAX_RESPONSE_BYTES', 10 * 1024 * 1024, { min: 1 }),
+      retryDelayMs: r.int('HTTP_CALL_RETRY_DELAY_MS', 1000, { min: 0, max: 600000 }),
+    },
+    timers: {
+      pollMs: r.int('TIMER_POLL_MS', 20, { min: 1, max: 60000 }),
+      leaseMs: 30000,
+      batchSize: 100,
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import type {
+  Database,
+  EventStream,
+  Logger,
+  Metrics,
+  StreamMessage,
+  Subscription,
+  TimerStore,
+} from '@wormhole/interfaces';
+import type { HealthServer } from '@wormhole/platform';
+import { startHealthServer } from '@wormhole/platform';
+import type { ExecutorConfig } from './config';
+import { TaskRunner } from './task-runner';
+import { HttpCallExecutor } from './tasks/http-call-executor';
+import { TaskExecutorRegistry } from './tasks/registry';
+import { TimerLoop } from './timer-loop';
+
+export interface ExecutorDeps {
+  readonly config: ExecutorConfig;
+  readonly db: Database;
+  readonly stream: EventStream;
+  readonly timers: TimerStore;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** A unique consumer name for this process within the executor group. */
+  readonly consumerName: string;
+  /** false when another role of the same process already serves /health (all-in-one mode). */
+  readonly serveHealth?: boolean;
+}
+
+export interface RunningExecutor {
+  /** Stops taking work, lets in-flight steps finish, closes the health server. */
+  stop(): Promise<void>;
+}
+
+/** Starts the executor role with already-built dependencies (the composition root builds them). */
+export async function startExecutor(deps: ExecutorDeps): Promise<RunningExecutor> {
+  const { config } = deps;
+  const registry = new TaskExecutorRegistry([new HttpCallExecutor(config.http)]);
+  const runner = new TaskRunner(registry, deps.stream, deps.logger, deps.metrics, { maxAttempts: config.maxAttempts });
+  const timerLoop = new TimerLoop(deps.timers, deps.stream, deps.logger, config.timers);
+  const subscription: Subscription = deps.stream.subscribe(
+    {
+      group: 'executor',
+      consumer: deps.consumerName,
+      types: ['io.wormhole.task.requested', 'io.wormhole.timer.scheduled', 'io.wormhole.execution.cancelled'],
+      concurrency: config.concurrency,
+    },
+    (message) => handle(message, runner, deps.timers),
+  );
+  timerLoop.start();
+  let ready = true;
+  const health: HealthServer = await startHealthServer({
+    port: config.healthPort,
+    service: 'executor',
+    health: () => deps.db.health(),
+    ready: () => ready,
+    metrics: deps.metrics,
+  });
+  deps.logger.info('executor started', {
+    health_port: health.port,
+    kinds: registry.kinds(),
+    concurrency: config.concurrency,
+  });
+  return {
+    stop: async () => {
+      ready = false;
+      await subscription.close();
+      await timerLoop.stop();
+      await health?.close();
+    },
+  };
+}
+
+async function handle(message: StreamMessage, runner: TaskRunner, timers: TimerStore): Promise<void> {
+  const event = message.event;
+  switch (event.type) {
+    case 'io.wormhole.task.requested':
+      return runner.run(event);
+    case 'io.wormhole.timer.scheduled':
+      return timers.schedule({
+        id: event.data.timer_id,
+        tenantId: event.tenantid,
+        workflowId: event.workflowid,
+        executionId: event.executionid,
+        taskPath: event.data.task_path,
+        taskName: event.data.task_name,
+        dueAt: Date.parse(event.data.due_at),
+      });
+    case 'io.wormhole.execution.cancelled':
+      runner.cancel(event.executionid);
+      return;
+    default:
+      return;
+  }
+}

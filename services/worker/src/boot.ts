@@ -1,0 +1,41 @@
+import type { Logger } from '@wormhole/interfaces';
+import { ThreadedJqWasmEvaluator } from '@wormhole/dsl';
+import type { Env } from '@wormhole/platform';
+import { PromMetrics, createWinstonLogger, processConsumerName } from '@wormhole/platform';
+import { createDatabase } from '@wormhole/storage';
+import { RedisEventStream, loadTransportConfig } from '@wormhole/transport';
+import { loadWorkerConfig } from './config';
+import { startWorker } from './worker';
+
+/**
+ * Composition root of the worker service: reads config from `env`, builds the adapters, wires them
+ * and starts. Returns how to stop everything it started.
+ */
+export async function bootWorker(env: Env): Promise<{ stop(): Promise<void>; graceMs: number; logger: Logger }> {
+  const config = loadWorkerConfig(env);
+  const transport = loadTransportConfig(env);
+  const logger = createWinstonLogger({ service: 'worker', level: config.logLevel });
+  const metrics = new PromMetrics({ defaultLabels: { service: 'worker' } });
+  const db = await createDatabase(config.storage, { logger, metrics });
+  const stream = await RedisEventStream.create(transport.redis, { logger, metrics });
+  const evaluator = await ThreadedJqWasmEvaluator.create({ timeoutMs: config.expressionTimeoutMs });
+  const running = await startWorker({
+    config,
+    db,
+    stream,
+    evaluator,
+    logger,
+    metrics,
+    consumerName: processConsumerName('worker'),
+  });
+  return {
+    graceMs: config.shutdownGraceMs,
+    logger,
+    stop: async () => {
+      await running.stop();
+      await stream.close();
+      await evaluator.close();
+      await db.close();
+    },
+  };
+}
