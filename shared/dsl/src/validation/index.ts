@@ -1,1 +1,2 @@
-export {};
+export * from './workflow-validator';
+export * from './document-parser';

@@ -1,0 +1,110 @@
+import { ValidationError } from '@wormhole/interfaces';
+import { parseWorkflowText } from './document-parser';
+import { validateWorkflowDocument } from './workflow-validator';
+
+const doc = (tasks: unknown[], dsl = '1.0.0'): Record<string, unknown> => ({
+  document: { dsl, namespace: 'demo', name: 'sample', version: '1.0.0' },
+  do: tasks,
+});
+
+function errorOf(fn: () => unknown): ValidationError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ValidationError) return e;
+    throw e;
+  }
+  throw new Error('expected a ValidationError');
+}
+
+describe('validateWorkflowDocument', () => {
+  it.each(['1.0.0', '1.0.1', '1.0.2', '1.0.3'])('accepts DSL %s and reports its version', (dsl) => {
+    expect(validateWorkflowDocument(doc([{ greet: { set: { message: 'hi' } } }], dsl))).toMatchObject({
+      spec_version: dsl,
+      namespace: 'demo',
+      name: 'sample',
+      version: '1.0.0',
+    });
+  });
+
+  it('accepts every task type', () => {
+    const tasks = [
+      { a: { set: { x: 1 } } },
+      { b: { call: 'http', with: { method: 'get', endpoint: 'https://example.com/pets' } } },
+      { c: { switch: [{ big: { when: '${ .x > 1 }', then: 'end' } }, { other: { then: 'continue' } }] } },
+      { d: { wait: { seconds: 1 } } },
+      { e: { for: { each: 'item', in: '${ .items }' }, do: [{ f: { set: { y: '${ $item }' } } }] } },
+      { g: { fork: { branches: [{ h: { set: { z: 1 } } }] } } },
+      { i: { try: [{ j: { set: { w: 1 } } }], catch: { errors: { with: { status: 500 } } } } },
+      { k: { emit: { event: { with: { source: 'https://x', type: 'com.example.done' } } } } },
+      { l: { listen: { to: { one: { with: { type: 'com.example.go' } } } } } },
+      { m: { raise: { error: { type: 'https://x/err', status: 400 } } } },
+      { n: { run: { shell: { command: 'echo hi' } } } },
+      { o: { do: [{ p: { set: { v: 1 } } }] } },
+    ];
+    expect(() => validateWorkflowDocument(doc(tasks))).not.toThrow();
+  });
+
+  it('rejects an unknown DSL version with a clear message', () => {
+    const error = errorOf(() => validateWorkflowDocument(doc([{ a: { set: {} } }], '0.8')));
+    expect(error.message).toContain('unsupported DSL version "0.8"');
+    expect(error.details).toEqual([{ path: '/document/dsl', message: expect.stringContaining('1.0.3') as string }]);
+  });
+
+  it('names the offending task and folds the schema alternatives into one line', () => {
+    const error = errorOf(() => validateWorkflowDocument(doc([{ greet: { sett: { message: 'hi' } } }])));
+    const paths = error.details.map((d) => d.path);
+    expect(paths).toContain('/do/0/greet');
+    const line = error.details.find((d) => d.path === '/do/0/greet' && d.message.startsWith('must have one of'));
+    expect(line?.message).toContain('set');
+    expect(error.details.length).toBeLessThanOrEqual(25);
+  });
+
+  it('points at a missing required argument deep in a task', () => {
+    const error = errorOf(() => validateWorkflowDocument(doc([{ c: { call: 'http', with: { method: 'get' } } }])));
+    expect(error.details[0]).toEqual({ path: '/do/0/c/with', message: "must have required property 'endpoint'" });
+  });
+
+  it.each([
+    [null, 'must be a JSON object'],
+    [[], 'must be a JSON object'],
+    [{ do: [] }, 'no `document` section'],
+    [
+      { document: { dsl: '1.0.0', namespace: 'Bad Name', name: 'x', version: '1' }, do: [] },
+      'invalid workflow definition',
+    ],
+  ])('rejects %j', (value, message) => {
+    expect(errorOf(() => validateWorkflowDocument(value)).message).toContain(message);
+  });
+});
+
+describe('parseWorkflowText', () => {
+  it('reads YAML and JSON documents', () => {
+    const yaml =
+      'document:\n  dsl: 1.0.0\n  namespace: demo\n  name: y\n  version: 1.0.0\ndo:\n  - a:\n      set:\n        n: 1\n';
+    expect(parseWorkflowText(yaml)).toEqual({
+      document: { dsl: '1.0.0', namespace: 'demo', name: 'y', version: '1.0.0' },
+      do: [{ a: { set: { n: 1 } } }],
+    });
+    expect(parseWorkflowText('{"a": [1, 2]}')).toEqual({ a: [1, 2] });
+  });
+
+  it('keeps dates as strings (core schema)', () => {
+    expect(parseWorkflowText('at: 2026-01-01')).toEqual({ at: '2026-01-01' });
+  });
+
+  it.each([
+    ['a: [1, 2', 'not valid YAML (line'],
+    ['- 1\n- 2', 'must be a YAML or JSON object'],
+    ['a: 1\na: 2', 'not valid YAML'],
+    ['__proto__: {polluted: true}', "the key '__proto__' is not allowed"],
+    [
+      `a: &a [x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]`,
+      'not valid YAML',
+    ],
+    [`${'['.repeat(100)}${']'.repeat(100)}`, 'must be a YAML or JSON object'],
+    [`a: ${'['.repeat(100)}${']'.repeat(100)}`, 'nested deeper than 64'],
+  ])('rejects %j', (text, message) => {
+    expect(errorOf(() => parseWorkflowText(text)).message).toContain(message);
+  });
+});
