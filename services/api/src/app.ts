@@ -1,0 +1,70 @@
+import express from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
+import type { Database, EventStream, Logger, Metrics } from '@wormhole/interfaces';
+import type { ApiConfig } from './config';
+import { ExecutionService } from './engine/execution-service';
+import { bodyReader } from './http/body';
+import { requestContext } from './http/context';
+import { errorHandler, notFoundHandler } from './http/errors';
+import { DEFAULT_TENANT, bindTenant } from './http/tenant';
+import { deadLetterRoutes } from './routes/dead-letters';
+import { executionRoutes } from './routes/executions';
+import { operationRoutes } from './routes/operations';
+import { statsRoutes } from './routes/stats';
+import { workflowRoutes } from './routes/workflows';
+
+export interface ApiDeps {
+  readonly config: Pick<ApiConfig, 'bodyLimitBytes' | 'tenantMode' | 'cancelWaitMs'>;
+  readonly db: Database;
+  readonly stream: EventStream;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Readiness beyond backend health (false while starting or shutting down). */
+  readonly isReady?: () => boolean;
+}
+
+/** The REST API as an Express app, without `listen`, so tests drive it directly. */
+export function createApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(requestContext(deps.logger));
+  app.use(requestMetrics(deps.metrics));
+  app.use(bodyReader(deps.config.bodyLimitBytes));
+  app.use(operationRoutes(deps.db, deps.metrics, deps.isReady ?? (() => true)));
+
+  const executions = new ExecutionService(deps.db, deps.stream, { cancelWaitMs: deps.config.cancelWaitMs });
+  const tenantRouter = express.Router({ mergeParams: true });
+  tenantRouter.use(workflowRoutes(deps.db, executions));
+  tenantRouter.use(executionRoutes(deps.db, executions));
+  tenantRouter.use(deadLetterRoutes(deps.stream));
+  tenantRouter.use(statsRoutes(deps.db));
+
+  if (!deps.config.tenantMode) {
+    // Single-tenant deployments also answer without the tenant segment.
+    app.use('/api/v1', bindTenant(DEFAULT_TENANT), tenantRouter);
+  }
+  app.use('/api/v1/:tenantId', bindTenant(), tenantRouter);
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}
+
+/** Request latency by method, route pattern (bounded cardinality, never the raw path) and status. */
+function requestMetrics(metrics: Metrics) {
+  const duration = metrics.histogram({
+    name: 'wormhole_http_request_duration_seconds',
+    help: 'HTTP request latency',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  });
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const stop = duration.startTimer();
+    res.on('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path;
+      const pattern = route ? `${req.baseUrl.replace(/\/api\/v1\/[^/]+/, '/api/v1/:tenant')}${route}` : 'unmatched';
+      stop({ method: req.method, route: pattern, status: String(res.statusCode) });
+    });
+    next();
+  };
+}

@@ -1,0 +1,30 @@
+import type { Logger } from '@wormhole/interfaces';
+import type { Env } from '@wormhole/platform';
+import { PromMetrics, createWinstonLogger } from '@wormhole/platform';
+import { createDatabase } from '@wormhole/storage';
+import { RedisEventStream, loadTransportConfig } from '@wormhole/transport';
+import { loadApiConfig } from './config';
+import { startApi } from './server';
+
+/**
+ * Composition root of the API service: reads config from `env`, builds the adapters, wires them
+ * and starts. Returns how to stop everything it started.
+ */
+export async function bootApi(env: Env): Promise<{ stop(): Promise<void>; graceMs: number; logger: Logger }> {
+  const config = loadApiConfig(env);
+  const transport = loadTransportConfig(env);
+  const logger = createWinstonLogger({ service: 'api', level: config.logLevel });
+  const metrics = new PromMetrics({ defaultLabels: { service: 'api' } });
+  const db = await createDatabase(config.storage, { logger, metrics });
+  const stream = await RedisEventStream.create(transport.redis, { logger, metrics });
+  const api = await startApi({ config, db, stream, logger, metrics, port: config.port, host: config.host });
+  return {
+    graceMs: config.shutdownGraceMs,
+    logger,
+    stop: async () => {
+      await api.stop();
+      await stream.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { ConfigurationError } from '@wormhole/interfaces';
+import type { Env, LogLevelSetting } from '@wormhole/platform';
+import { EnvReader } from '@wormhole/platform';
+import type { StorageConfig } from '@wormhole/storage';
+import { loadStorageConfig } from '@wormhole/storage';
+
+export interface ApiConfig {
+  readonly storage: StorageConfig;
+  readonly logLevel: LogLevelSetting;
+  readonly port: number;
+  readonly host: string;
+  /** Request bodies larger than this get 413 before any work is done. */
+  readonly bodyLimitBytes: number;
+  /** false: single-tenant; routes also answer without the tenant segment, as tenant "default". */
+  readonly tenantMode: boolean;
+  readonly shutdownGraceMs: number;
+  /** How long a cancel request waits for the run to record its cancellation. */
+  readonly cancelWaitMs: number;
+}
+
+/** Reads and validates the API's settings once; an invalid value names its variable. */
+export function loadApiConfig(env: Env): ApiConfig {
+  const r = new EnvReader(env);
+  const storage = loadStorageConfig(env);
+  return {
+    storage,
+    logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'], 'info'),
+    port: r.int('API_PORT', 8080, { min: 0, max: 65535 }),
+    host: r.string('API_HOST', '0.0.0.0'),
+    bodyLimitBytes: parseSize('API_BODY_LIMIT', r.string('API_BODY_LIMIT', '10mb')),
+    tenantMode: storage.tenantMode,
+    shutdownGraceMs: r.int('SHUTDOWN_GRACE_MS', 30000, { min: 0, max: 600000 }),
+    cancelWaitMs: r.int('API_CANCEL_WAIT_MS', 2000, { min: 0, max: 60000 }),
+  };
+}
+
+const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** "10mb", "512kb", "1048576" → bytes. */
+export function parseSize(variable: string, text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(text.trim());
+  if (!match) throw new ConfigurationError(variable, `expected a size such as 10mb or 1048576, got '${text}'`);
+  const bytes = Math.floor(Number(match[1]) * (UNITS[(match[2] ?? 'b').toLowerCase()] ?? 1));
+  if (bytes < 1) throw new ConfigurationError(variable, 'must be at least 1 byte');
+  return bytes;
+}
