@@ -8,3 +8,8 @@ export { loadTransportConfig } from './config';
 export { RedisEventStream } from './redis/redis-event-stream';
 export type { RedisEventStreamSettings } from './redis/settings';
 export { RedisTimerStore } from './timers/redis-timer-store';
+export { PostgresEventStream } from './postgres/postgres-event-stream';
+export type { PostgresEventStreamDeps } from './postgres/postgres-event-stream';
+export type { PostgresEventStreamSettings } from './postgres/settings';
+export type { PgPool } from './postgres/pool';
+export { StreamWakeups } from './core/wakeups';

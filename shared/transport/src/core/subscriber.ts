@@ -122,6 +122,8 @@ export class Subscriber {
   async stop(stopReaders: () => Promise<void>): Promise<void> {
     this.stopping = true;
     await Promise.all([this.heartbeats.stop(), this.reclaimer.stop()]);
+    // Cleared before the readers stop, so a reader waiting for room is released promptly.
+    this.dispatcher.clear();
     await stopReaders();
     this.dispatcher.clear();
     await this.dispatcher.drain();

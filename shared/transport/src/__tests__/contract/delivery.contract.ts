@@ -50,10 +50,12 @@ export function deliveryContract(ctx: ContractContext): void {
       const scopes = Array.from({ length: 20 }, () => newScope());
       for (const scope of scopes) await ctx.stream().publish(startedEvent(scope));
       const ids = new Set(scopes.map((s) => s.execution));
-      await eventually('20 deliveries', () => ids.size === new Set(received.map((m) => m.event.executionid)).size);
+      const mine = (): StreamMessage[] => received.filter((m) => ids.has(m.event.executionid));
+      await eventually('20 deliveries', () => new Set(mine().map((m) => m.event.executionid)).size === ids.size);
       await sleep(100);
-      const mine = received.filter((m) => ids.has(m.event.executionid));
-      expect(mine).toHaveLength(20);
+      expect(mine()).toHaveLength(20);
+      // Transport ids are unique per stream only.
+      expect(new Set(mine().map((m) => `${m.stream} ${m.id}`)).size).toBe(20);
     } finally {
       await Promise.all(subscriptions.map((s) => s.close()));
     }

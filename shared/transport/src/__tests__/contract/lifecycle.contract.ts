@@ -76,8 +76,10 @@ export function lifecycleContract(ctx: ContractContext): void {
       await all.waitFor(total);
       await typed.waitFor(1);
       await sleep(CONTRACT_SETTINGS.trimIntervalMs * 4);
-      // The typed group holds its first event unacknowledged: nothing from there on may go.
-      expect(await opened.storedCount(scope.tenant, scope.workflow)).toBeGreaterThanOrEqual(total - 1);
+      // The typed group has acknowledged none of its 20 events yet (the first one blocks its lane),
+      // so all of them must still be stored. (Redis trims below a watermark and keeps 59 here; the
+      // table deletes message by message and keeps exactly these 20.)
+      expect(await opened.storedCount(scope.tenant, scope.workflow)).toBeGreaterThanOrEqual(total / 3);
       held.open();
       await typed.waitFor(total / 3);
       await eventually(

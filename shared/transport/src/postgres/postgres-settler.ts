@@ -1,0 +1,46 @@
+/** The table half of settling a message: each move is one statement. */
+import type { StreamMessage } from '@wormhole/interfaces';
+import type { Settler } from '../core/message-sink';
+import { serializeEngineEvent } from '../event-schema';
+import type { TransportKeys } from '../keys';
+import type { PgPool } from './pool';
+import type { Statements } from './sql';
+
+export class PostgresSettler implements Settler {
+  constructor(
+    private readonly pool: PgPool,
+    private readonly sql: Statements,
+    private readonly keys: TransportKeys,
+    /** Called after each acknowledgement: something may now be trimmable. */
+    private readonly acknowledged: () => void,
+  ) {}
+
+  async ack(group: string, _stream: string, id: string): Promise<void> {
+    await this.pool.query(this.sql.ack, [group, id]);
+    this.acknowledged();
+  }
+
+  async recordFailure(group: string, consumer: string, message: StreamMessage, error: string): Promise<void> {
+    await this.pool.query(this.sql.recordFailure, [group, consumer, message.id, error]);
+  }
+
+  async deadLetter(group: string, message: StreamMessage, error: string): Promise<void> {
+    const { event } = message;
+    const body = serializeEngineEvent(event);
+    const params = [group, message.id, event.tenantid, 'dead', message.stream, body, error, message.deliveries];
+    await this.pool.query(this.sql.deadLetter, params);
+    this.acknowledged();
+  }
+
+  async quarantine(group: string, stream: string, id: string, raw: string, error: string): Promise<void> {
+    // The tenant comes from the stream name, never from the untrusted payload.
+    const tenant = this.keys.parseWorkflowEvents(stream)?.tenantId ?? '';
+    await this.pool.query(this.sql.deadLetter, [group, id, tenant, 'poison', stream, raw, error, 1]);
+    this.acknowledged();
+  }
+
+  async lastError(group: string, _stream: string, id: string): Promise<string | undefined> {
+    const result = await this.pool.query<{ last_error: string | null }>(this.sql.lastError, [group, id]);
+    return result.rows[0]?.last_error ?? undefined;
+  }
+}
