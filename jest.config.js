@@ -3,7 +3,7 @@
 // type errors are caught by `npm run typecheck`, not by the test run.
 const moduleNameMapper = {
   '^@wormhole/(interfaces|platform|jq|dsl|storage|transport)$': '<rootDir>/shared/$1/src',
-  '^@wormhole/(api|worker|executor)$': '<rootDir>/services/$1/src',
+  '^@wormhole/(api|worker|executor|wormhole)$': '<rootDir>/services/$1/src',
 };
 const transform = {
   '^.+\\.ts$': [

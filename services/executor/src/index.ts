@@ -4,3 +4,4 @@ export * from './task-runner';
 export * from './timer-loop';
 export * from './tasks/registry';
 export * from './tasks/http-call-executor';
+export * from './boot';

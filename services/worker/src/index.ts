@@ -1,3 +1,4 @@
 export * from './config';
 export * from './worker';
 export * from './projection';
+export * from './boot';

@@ -1,0 +1,69 @@
+import type { Logger } from '@wormhole/interfaces';
+import { loadApiConfig, startApi } from '@wormhole/api';
+import { ThreadedJqWasmEvaluator } from '@wormhole/dsl';
+import { loadExecutorConfig, startExecutor } from '@wormhole/executor';
+import type { Env } from '@wormhole/platform';
+import { PromMetrics, createWinstonLogger, processConsumerName } from '@wormhole/platform';
+import { createDatabase } from '@wormhole/storage';
+import { RedisEventStream, RedisTimerStore, loadTransportConfig } from '@wormhole/transport';
+import { loadWorkerConfig, startWorker } from '@wormhole/worker';
+
+/**
+ * Every role in one process, sharing one database, one transport and one metrics registry,
+ * composed through the services' public start functions. The API serves /health and /metrics
+ * for all of them.
+ */
+export async function bootAllInOne(env: Env): Promise<{ stop(): Promise<void>; graceMs: number; logger: Logger }> {
+  const apiConfig = loadApiConfig(env);
+  const workerConfig = loadWorkerConfig(env);
+  const executorConfig = loadExecutorConfig(env);
+  const transport = loadTransportConfig(env);
+  const logger = createWinstonLogger({ service: 'wormhole', level: apiConfig.logLevel });
+  const metrics = new PromMetrics({ defaultLabels: { service: 'wormhole' } });
+  const db = await createDatabase(apiConfig.storage, { logger, metrics });
+  const stream = await RedisEventStream.create(transport.redis, { logger, metrics });
+  const timers = await RedisTimerStore.connect(transport.redis);
+  const evaluator = await ThreadedJqWasmEvaluator.create({ timeoutMs: workerConfig.expressionTimeoutMs });
+  const executor = await startExecutor({
+    config: executorConfig,
+    db,
+    stream,
+    timers,
+    logger: logger.child({ role: 'executor' }),
+    metrics,
+    consumerName: processConsumerName('executor'),
+    serveHealth: false,
+  });
+  const worker = await startWorker({
+    config: workerConfig,
+    db,
+    stream,
+    evaluator,
+    logger: logger.child({ role: 'worker' }),
+    metrics,
+    consumerName: processConsumerName('worker'),
+    serveHealth: false,
+  });
+  const api = await startApi({
+    config: apiConfig,
+    db,
+    stream,
+    logger: logger.child({ role: 'api' }),
+    metrics,
+    port: apiConfig.port,
+    host: apiConfig.host,
+  });
+  return {
+    graceMs: apiConfig.shutdownGraceMs,
+    logger,
+    stop: async () => {
+      await api.stop();
+      await worker.stop();
+      await executor.stop();
+      await stream.close();
+      await timers.close();
+      await evaluator.close();
+      await db.close();
+    },
+  };
+}
