@@ -21,6 +21,6 @@ export function table<T extends object>(rows: readonly T[], columns: readonly st
 function cell(value: unknown): string {
   if (value === undefined || value === null) return '-';
   if (Array.isArray(value)) return value.join(',');
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value);
 }
