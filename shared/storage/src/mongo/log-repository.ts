@@ -1,0 +1,109 @@
+import { MongoClient } from 'mongodb';
+import type { Collection } from 'mongodb';
+import type { BackendHealth, JsonObject, LogEntry, LogLevel, LogQuery, LogRepository } from '@wormhole/interfaces';
+import { UnavailableError, ensureError } from '@wormhole/interfaces';
+import type { MongoSettings } from '../config';
+import type { StorageDeps } from '../deps';
+
+/** The storage design's document shape for execution logs. */
+export interface ExecutionLogDoc {
+  tenantId: string;
+  workflowRunId: string;
+  stepRunId?: string;
+  task?: string;
+  level: LogLevel;
+  message: string;
+  context?: JsonObject;
+  timestamp: Date;
+}
+
+export const EXECUTION_LOGS = 'execution_logs';
+
+/** Creates the collection's indexes; the TTL index expires lines after the retention. */
+export async function ensureLogIndexes(logs: Collection<ExecutionLogDoc>, retentionDays: number): Promise<void> {
+  await logs.createIndexes([
+    { key: { tenantId: 1, workflowRunId: 1 }, name: 'tenant_run' },
+    { key: { tenantId: 1, workflowRunId: 1, stepRunId: 1 }, name: 'tenant_run_step' },
+    { key: { tenantId: 1, level: 1 }, name: 'tenant_level' },
+    { key: { timestamp: 1 }, name: 'ttl_timestamp', expireAfterSeconds: retentionDays * 86400 },
+  ]);
+}
+
+/**
+ * Execution logs in MongoDB `execution_logs`. Used by the Mongo backend, and on its own beside
+ * any other backend whenever a Mongo URL is configured.
+ */
+export class MongoLogRepository implements LogRepository {
+  constructor(
+    private readonly logs: Collection<ExecutionLogDoc>,
+    private readonly client?: MongoClient,
+  ) {}
+
+  /** A standalone log store with its own client (closed by `close()`). */
+  static async create(settings: MongoSettings, _deps: StorageDeps): Promise<MongoLogRepository> {
+    if (!settings.url) throw new UnavailableError('mongo', 'MONGODB_URL is not set');
+    const client = new MongoClient(settings.url, { serverSelectionTimeoutMS: 5000 });
+    try {
+      await client.connect();
+    } catch (e) {
+      throw new UnavailableError('mongo', `cannot connect: ${ensureError(e).message}`, { cause: e });
+    }
+    const logs = client.db(settings.database).collection<ExecutionLogDoc>(EXECUTION_LOGS);
+    await ensureLogIndexes(logs, settings.logRetentionDays);
+    return new MongoLogRepository(logs, client);
+  }
+
+  async append(tenantId: string, entries: readonly LogEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.logs.insertMany(
+      entries.map((e) => ({
+        tenantId,
+        workflowRunId: e.execution_id,
+        ...(e.step_run_id !== undefined ? { stepRunId: e.step_run_id } : {}),
+        ...(e.task !== undefined ? { task: e.task } : {}),
+        level: e.level,
+        message: e.message,
+        ...(e.context !== undefined ? { context: e.context } : {}),
+        timestamp: new Date(e.timestamp),
+      })),
+      { ordered: true },
+    );
+  }
+
+  async list(tenantId: string, executionId: string, query: LogQuery = {}): Promise<LogEntry[]> {
+    const docs = await this.logs
+      .find({
+        tenantId,
+        workflowRunId: executionId,
+        ...(query.stepRunId !== undefined ? { stepRunId: query.stepRunId } : {}),
+        ...(query.level !== undefined ? { level: query.level } : {}),
+      })
+      .sort({ timestamp: 1, _id: 1 })
+      .limit(query.limit ?? 1000)
+      .toArray();
+    return docs.map((d) => ({
+      tenant_id: d.tenantId,
+      execution_id: d.workflowRunId,
+      ...(d.stepRunId !== undefined && d.stepRunId !== null ? { step_run_id: d.stepRunId } : {}),
+      ...(d.task !== undefined && d.task !== null ? { task: d.task } : {}),
+      level: d.level,
+      message: d.message,
+      ...(d.context !== undefined && d.context !== null ? { context: d.context } : {}),
+      timestamp: d.timestamp.toISOString(),
+    }));
+  }
+
+  async health(): Promise<BackendHealth> {
+    const started = performance.now();
+    try {
+      await this.logs.db.command({ ping: 1 });
+      return { name: 'mongo-logs', ok: true, latency_ms: Math.round((performance.now() - started) * 1000) / 1000 };
+    } catch (e) {
+      return { name: 'mongo-logs', ok: false, error: ensureError(e).message };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client?.close();
+  }
+}

@@ -1,0 +1,149 @@
+import { MongoClient } from 'mongodb';
+import type { Db } from 'mongodb';
+import type { BackendHealth, Database, StatsRepository, TenantStats } from '@wormhole/interfaces';
+import { EXECUTION_STATUSES, UnavailableError, ensureError } from '@wormhole/interfaces';
+import type { MongoSettings } from '../config';
+import type { StorageDeps } from '../deps';
+import type { ExecutionDoc, StepRunDoc, WorkflowDoc, WorkflowVersionDoc } from './documents';
+import { MongoExecutionRepository } from './execution-repository';
+import type { EventDoc, EventHeadDoc, SnapshotDoc } from './history-repositories';
+import { MongoEventRepository, MongoSnapshotRepository, MongoStepRunRepository } from './history-repositories';
+import type { ExecutionLogDoc } from './log-repository';
+import { EXECUTION_LOGS, MongoLogRepository, ensureLogIndexes } from './log-repository';
+import { MongoWorkflowRepository } from './workflow-repository';
+
+/** The Database port on MongoDB 6+ (standard commands only; no change streams, no transactions). */
+export class MongoDatabase implements Database {
+  readonly backend = 'mongo';
+  readonly workflows: MongoWorkflowRepository;
+  readonly executions: MongoExecutionRepository;
+  readonly maintenance: MongoExecutionRepository;
+  readonly steps: MongoStepRunRepository;
+  readonly events: MongoEventRepository;
+  readonly snapshots: MongoSnapshotRepository;
+  readonly logs: MongoLogRepository;
+  readonly stats: StatsRepository;
+  private closed = false;
+
+  private constructor(
+    private readonly client: MongoClient,
+    private readonly db: Db,
+  ) {
+    this.workflows = new MongoWorkflowRepository(
+      db.collection<WorkflowDoc>('workflows'),
+      db.collection<WorkflowVersionDoc>('workflow_versions'),
+    );
+    this.executions = new MongoExecutionRepository(db.collection<ExecutionDoc>('executions'));
+    this.maintenance = this.executions;
+    this.steps = new MongoStepRunRepository(db.collection<StepRunDoc>('step_runs'));
+    this.events = new MongoEventRepository(
+      db.collection<EventDoc>('events'),
+      db.collection<EventHeadDoc>('event_heads'),
+    );
+    this.snapshots = new MongoSnapshotRepository(db.collection<SnapshotDoc>('snapshots'));
+    this.logs = new MongoLogRepository(db.collection<ExecutionLogDoc>(EXECUTION_LOGS));
+    this.stats = { get: (tenantId) => this.tenantStats(tenantId) };
+  }
+
+  /** Connects and creates the indexes (idempotent: the Mongo side of `migrate`). */
+  static async create(settings: MongoSettings, _deps: StorageDeps): Promise<MongoDatabase> {
+    if (!settings.url) throw new UnavailableError('mongo', 'MONGODB_URL is not set');
+    const client = new MongoClient(settings.url, { serverSelectionTimeoutMS: 5000 });
+    try {
+      await client.connect();
+    } catch (e) {
+      throw new UnavailableError('mongo', `cannot connect: ${ensureError(e).message}`, { cause: e });
+    }
+    const db = client.db(settings.database);
+    await migrateMongo(db, settings.logRetentionDays);
+    return new MongoDatabase(client, db);
+  }
+
+  async health(): Promise<BackendHealth[]> {
+    const started = performance.now();
+    try {
+      await this.db.command({ ping: 1 });
+      return [{ name: 'mongo', ok: true, latency_ms: Math.round((performance.now() - started) * 1000) / 1000 }];
+    } catch (e) {
+      return [{ name: 'mongo', ok: false, error: ensureError(e).message }];
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.client.close();
+  }
+
+  private async tenantStats(tenantId: string): Promise<TenantStats> {
+    const [workflows, executions] = await Promise.all([
+      this.db
+        .collection('workflows')
+        .aggregate<{ _id: string; n: number }>([
+          { $match: { tenant_id: tenantId } },
+          { $group: { _id: '$state', n: { $sum: 1 } } },
+        ])
+        .toArray(),
+      this.db
+        .collection('executions')
+        .aggregate<{ _id: string; n: number }>([
+          { $match: { tenant_id: tenantId } },
+          { $group: { _id: '$status', n: { $sum: 1 } } },
+        ])
+        .toArray(),
+    ]);
+    const count = (rows: { _id: string; n: number }[], key: string): number => rows.find((r) => r._id === key)?.n ?? 0;
+    const total = (rows: { n: number }[]): number => rows.reduce((sum, r) => sum + r.n, 0);
+    return {
+      tenant_id: tenantId,
+      workflows: {
+        total: total(workflows),
+        active: count(workflows, 'active'),
+        inactive: count(workflows, 'inactive'),
+      },
+      executions: {
+        total: total(executions),
+        ...(Object.fromEntries(EXECUTION_STATUSES.map((s) => [s, count(executions, s)])) as Record<
+          (typeof EXECUTION_STATUSES)[number],
+          number
+        >),
+      },
+    };
+  }
+}
+
+/** Every index the backend relies on, declared in code and applied at start. */
+export async function migrateMongo(db: Db, logRetentionDays: number): Promise<void> {
+  await Promise.all([
+    db.collection('workflows').createIndexes([
+      { key: { tenant_id: 1, created_at: 1, _id: 1 }, name: 'tenant_created' },
+      { key: { tenant_id: 1, updated_at: 1, _id: 1 }, name: 'tenant_updated' },
+      { key: { tenant_id: 1, name: 1, _id: 1 }, name: 'tenant_name' },
+      { key: { tenant_id: 1, tags: 1 }, name: 'tenant_tags' },
+    ]),
+    db
+      .collection('workflow_versions')
+      .createIndexes([{ key: { tenant_id: 1, workflow_id: 1 }, name: 'tenant_workflow' }]),
+    db.collection('executions').createIndexes([
+      { key: { tenant_id: 1, started_at: 1, _id: 1 }, name: 'tenant_started' },
+      { key: { tenant_id: 1, workflow_id: 1, started_at: 1 }, name: 'tenant_workflow_started' },
+      { key: { tenant_id: 1, status: 1, started_at: 1 }, name: 'tenant_status_started' },
+      { key: { tenant_id: 1, correlation_id: 1 }, name: 'tenant_correlation' },
+      { key: { status: 1, updated_at: 1 }, name: 'unfinished_updated' },
+      {
+        key: { tenant_id: 1, workflow_id: 1, idempotency_key: 1 },
+        name: 'idempotency',
+        unique: true,
+        partialFilterExpression: { idempotency_key: { $exists: true } },
+      },
+    ]),
+    db
+      .collection('step_runs')
+      .createIndexes([{ key: { tenant_id: 1, execution_id: 1, started_at: 1 }, name: 'tenant_execution' }]),
+    db.collection('events').createIndexes([
+      { key: { tenant_id: 1, execution_id: 1, sequence: 1 }, name: 'tenant_execution_sequence', unique: true },
+      { key: { tenant_id: 1, execution_id: 1, event_id: 1 }, name: 'tenant_execution_event', unique: true },
+    ]),
+    ensureLogIndexes(db.collection<ExecutionLogDoc>(EXECUTION_LOGS), logRetentionDays),
+  ]);
+}
