@@ -6,6 +6,7 @@ import { withLogStore } from './composite-database';
 import { instrumentDatabase } from './instrumented-database';
 import { MongoDatabase, MongoLogRepository } from './mongo';
 import { PostgresDatabase } from './postgres';
+import { RedisDatabase } from './redis';
 
 /**
  * Builds the Database selected by `DATABASE_TYPE`. Called only from composition roots.
@@ -25,6 +26,7 @@ async function createPrimary(config: StorageConfig, deps: StorageDeps): Promise<
     case 'mongo':
       return MongoDatabase.create(config.mongo, deps);
     case 'redis':
+      return RedisDatabase.create(config.redis, deps);
     case 'embedded':
       throw new ConfigurationError('DATABASE_TYPE', `the ${config.type} backend is not available in this build yet`);
   }

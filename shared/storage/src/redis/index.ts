@@ -1,1 +1,2 @@
-export {};
+export { RedisDatabase } from './redis-database';
+export { openTestRedis } from './testing';

@@ -1,0 +1,31 @@
+/**
+ * Every Redis key the storage backend writes, built in one place under one prefix. Per-tenant
+ * keys carry the tenant, so a key of tenant A is never read through tenant B.
+ */
+export function storageKeys(prefix: string) {
+  const t = (tenantId: string): string => `${prefix}tenant:${tenantId}`;
+  return {
+    prefix,
+    /** The key the original design used for a definition (a hash). */
+    workflow: (id: string) => `${prefix}workflow:definition:${id}`,
+    workflowVersions: (id: string) => `${prefix}workflow:definition:${id}:versions`,
+    workflowsByCreated: (tenantId: string) => `${t(tenantId)}:workflows:by_created`,
+    workflowsByUpdated: (tenantId: string) => `${t(tenantId)}:workflows:by_updated`,
+    workflowsByName: (tenantId: string) => `${t(tenantId)}:workflows:by_name`,
+    stats: (tenantId: string) => `${t(tenantId)}:stats`,
+    execution: (tenantId: string, id: string) => `${t(tenantId)}:execution:${id}`,
+    executionsByStarted: (tenantId: string) => `${t(tenantId)}:executions:by_started`,
+    idempotency: (tenantId: string, workflowId: string, key: string) =>
+      `${t(tenantId)}:workflow:${workflowId}:idempotency:${key}`,
+    steps: (tenantId: string, executionId: string) => `${t(tenantId)}:execution:${executionId}:steps`,
+    stepOrder: (tenantId: string, executionId: string) => `${t(tenantId)}:execution:${executionId}:steps:order`,
+    events: (tenantId: string, executionId: string) => `${t(tenantId)}:execution:${executionId}:events`,
+    eventIds: (tenantId: string, executionId: string) => `${t(tenantId)}:execution:${executionId}:events:ids`,
+    snapshot: (tenantId: string, executionId: string) => `${t(tenantId)}:execution:${executionId}:snapshot`,
+    logs: (tenantId: string, executionId: string) => `${t(tenantId)}:execution:${executionId}:logs`,
+    /** Unfinished executions of every tenant by last update, for the reconciler. */
+    unfinished: () => `${prefix}executions:unfinished`,
+  };
+}
+
+export type StorageKeys = ReturnType<typeof storageKeys>;

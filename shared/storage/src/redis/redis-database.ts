@@ -1,0 +1,98 @@
+import Redis from 'ioredis';
+import type { BackendHealth, Database, StatsRepository, TenantStats } from '@wormhole/interfaces';
+import { EXECUTION_STATUSES, UnavailableError, ensureError } from '@wormhole/interfaces';
+import type { RedisSettings } from '../config';
+import type { StorageDeps } from '../deps';
+import { RedisExecutionRepository } from './execution-repository';
+import {
+  RedisEventRepository,
+  RedisLogRepository,
+  RedisSnapshotRepository,
+  RedisStepRunRepository,
+} from './history-repositories';
+import type { StorageKeys } from './keys';
+import { storageKeys } from './keys';
+import { RedisWorkflowRepository } from './workflow-repository';
+
+/**
+ * The Database port on Redis: hashes for rows, sorted sets as per-tenant indexes, Lua scripts for
+ * every multi-key change and for filtering inside Redis (see HOW_IT_WORKS.md).
+ */
+export class RedisDatabase implements Database {
+  readonly backend = 'redis';
+  readonly workflows: RedisWorkflowRepository;
+  readonly executions: RedisExecutionRepository;
+  readonly maintenance: RedisExecutionRepository;
+  readonly steps: RedisStepRunRepository;
+  readonly events: RedisEventRepository;
+  readonly snapshots: RedisSnapshotRepository;
+  readonly logs: RedisLogRepository;
+  readonly stats: StatsRepository;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly redis: Redis,
+    private readonly keys: StorageKeys,
+  ) {
+    this.workflows = new RedisWorkflowRepository(redis, keys);
+    this.executions = new RedisExecutionRepository(redis, keys);
+    this.maintenance = this.executions;
+    this.steps = new RedisStepRunRepository(redis, keys);
+    this.events = new RedisEventRepository(redis, keys);
+    this.snapshots = new RedisSnapshotRepository(redis, keys);
+    this.logs = new RedisLogRepository(redis, keys);
+    this.stats = { get: (tenantId) => this.tenantStats(tenantId) };
+  }
+
+  static async create(settings: RedisSettings, _deps: StorageDeps): Promise<RedisDatabase> {
+    const redis = new Redis(settings.url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 3,
+      connectTimeout: 5000,
+      connectionName: 'wormhole-storage',
+      ...(settings.password !== undefined ? { password: settings.password } : {}),
+      db: settings.db,
+    });
+    try {
+      await redis.connect();
+    } catch (e) {
+      redis.disconnect();
+      throw new UnavailableError('redis', `cannot connect: ${ensureError(e).message}`, { cause: e });
+    }
+    return new RedisDatabase(redis, storageKeys(settings.keyPrefix));
+  }
+
+  async health(): Promise<BackendHealth[]> {
+    const started = performance.now();
+    try {
+      await this.redis.ping();
+      return [{ name: 'redis', ok: true, latency_ms: Math.round((performance.now() - started) * 1000) / 1000 }];
+    } catch (e) {
+      return [{ name: 'redis', ok: false, error: ensureError(e).message }];
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.redis.quit().then(
+      () => undefined,
+      () => this.redis.disconnect(),
+    );
+    return this.closing;
+  }
+
+  private async tenantStats(tenantId: string): Promise<TenantStats> {
+    const counts = await this.redis.hgetall(this.keys.stats(tenantId));
+    const n = (field: string): number => Math.max(0, Number(counts[field] ?? 0));
+    return {
+      tenant_id: tenantId,
+      workflows: { total: n('wf:total'), active: n('wf:active'), inactive: n('wf:inactive') },
+      executions: {
+        total: n('ex:total'),
+        ...(Object.fromEntries(EXECUTION_STATUSES.map((s) => [s, n(`ex:${s}`)])) as Record<
+          (typeof EXECUTION_STATUSES)[number],
+          number
+        >),
+      },
+    };
+  }
+}

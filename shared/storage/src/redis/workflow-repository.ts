@@ -1,0 +1,172 @@
+import type { Redis } from 'ioredis';
+import type {
+  JsonObject,
+  NewWorkflow,
+  Page,
+  WorkflowDefinition,
+  WorkflowListQuery,
+  WorkflowPatch,
+  WorkflowRepository,
+  WorkflowState,
+} from '@wormhole/interfaces';
+import { WorkflowNotFoundError, newId } from '@wormhole/interfaces';
+import type { StorageKeys } from './keys';
+import { Script } from './scripts';
+
+const CREATE = Script.file('workflow_create.lua');
+const UPDATE = Script.file('workflow_update.lua');
+const DELETE = Script.file('workflow_delete.lua');
+const LIST = Script.file('workflow_list.lua');
+
+export class RedisWorkflowRepository implements WorkflowRepository {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: StorageKeys,
+  ) {}
+
+  async create(tenantId: string, input: NewWorkflow): Promise<WorkflowDefinition> {
+    const id = newId('workflow');
+    const now = Date.now();
+    const description = input.description ?? '';
+    const state = input.state ?? 'active';
+    const definition = JSON.stringify(input.definition);
+    const fields: string[] = [
+      'tenant_id',
+      tenantId,
+      'name_lower',
+      input.name.toLowerCase(),
+      'description',
+      description,
+      'description_lower',
+      description.toLowerCase(),
+      'spec_version',
+      input.spec_version,
+      'tags',
+      JSON.stringify(input.tags ?? []),
+      ...(input.created_by !== undefined ? ['created_by', input.created_by] : []),
+    ];
+    await CREATE.run(this.redis, this.indexKeys(tenantId, id, 'create'), [
+      id,
+      now,
+      input.name,
+      state,
+      definition,
+      ...fields,
+    ]);
+    return this.get(tenantId, id);
+  }
+
+  async get(tenantId: string, workflowId: string): Promise<WorkflowDefinition> {
+    const hash = await this.redis.hgetall(this.keys.workflow(workflowId));
+    if (hash.tenant_id !== tenantId) throw new WorkflowNotFoundError(tenantId, workflowId);
+    return fromHash(workflowId, hash);
+  }
+
+  async getVersion(tenantId: string, workflowId: string, version: number): Promise<JsonObject> {
+    const [owner, spec] = await this.redis
+      .multi()
+      .hget(this.keys.workflow(workflowId), 'tenant_id')
+      .hget(this.keys.workflowVersions(workflowId), String(version))
+      .exec()
+      .then((r) => (r ?? []).map(([, v]) => v as string | null));
+    if (owner !== tenantId || !spec) throw new WorkflowNotFoundError(tenantId, workflowId);
+    return JSON.parse(spec) as JsonObject;
+  }
+
+  async list(tenantId: string, query: WorkflowListQuery): Promise<Page<WorkflowDefinition>> {
+    const index = {
+      created_at: this.keys.workflowsByCreated(tenantId),
+      updated_at: this.keys.workflowsByUpdated(tenantId),
+      name: this.keys.workflowsByName(tenantId),
+    }[query.sortBy];
+    const words = (query.search ?? '')
+      .toLowerCase()
+      .split(/\s+/)
+      .filter((w) => w !== '');
+    const filters = {
+      ...(query.state ? { state: query.state } : {}),
+      ...(query.name ? { name: query.name.toLowerCase() } : {}),
+      ...(query.tags && query.tags.length > 0 ? { tags: query.tags } : {}),
+      ...(words.length > 0 ? { words } : {}),
+      ...(query.createdFrom ? { from: Date.parse(query.createdFrom) } : {}),
+      ...(query.createdTo ? { to: Date.parse(query.createdTo) } : {}),
+    };
+    const args = [
+      query.sortOrder,
+      query.offset,
+      query.limit,
+      JSON.stringify(filters),
+      this.keys.workflow(''),
+      query.sortBy === 'name' ? 1 : 0,
+    ];
+    const [total, ...ids] = (await LIST.run(this.redis, [index], args)) as [number, ...string[]];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(this.keys.workflow(id));
+    const hashes = ((await pipeline.exec()) ?? []).map(([, h]) => h as Record<string, string>);
+    return { items: ids.map((id, i) => fromHash(id, hashes[i] ?? {})), total };
+  }
+
+  async update(tenantId: string, workflowId: string, patch: WorkflowPatch): Promise<WorkflowDefinition> {
+    const fields: Record<string, string> = {};
+    if (patch.name !== undefined) Object.assign(fields, { name: patch.name, name_lower: patch.name.toLowerCase() });
+    if (patch.description !== undefined) {
+      Object.assign(fields, { description: patch.description, description_lower: patch.description.toLowerCase() });
+    }
+    if (patch.tags !== undefined) fields.tags = JSON.stringify(patch.tags);
+    if (patch.state !== undefined) fields.state = patch.state;
+    if (patch.spec_version !== undefined) fields.spec_version = patch.spec_version;
+    if (patch.definition !== undefined) fields.definition = JSON.stringify(patch.definition);
+    const updated = await UPDATE.run(this.redis, this.indexKeys(tenantId, workflowId, 'update'), [
+      tenantId,
+      workflowId,
+      Date.now(),
+      JSON.stringify(fields),
+    ]);
+    if (!Array.isArray(updated)) throw new WorkflowNotFoundError(tenantId, workflowId);
+    // The script returns the hash as it left it: reading it again could see a later update.
+    return fromHash(workflowId, pairsToRecord(updated as string[]));
+  }
+
+  async delete(tenantId: string, workflowId: string): Promise<void> {
+    const found = await DELETE.run(this.redis, this.indexKeys(tenantId, workflowId, 'delete'), [tenantId, workflowId]);
+    if (found === 0) throw new WorkflowNotFoundError(tenantId, workflowId);
+  }
+
+  private indexKeys(tenantId: string, id: string, op: 'create' | 'update' | 'delete'): string[] {
+    const k = this.keys;
+    const definition = [k.workflow(id), k.workflowVersions(id)];
+    if (op === 'update') {
+      return [...definition, k.workflowsByUpdated(tenantId), k.workflowsByName(tenantId), k.stats(tenantId)];
+    }
+    return [
+      ...definition,
+      k.workflowsByCreated(tenantId),
+      k.workflowsByUpdated(tenantId),
+      k.workflowsByName(tenantId),
+      k.stats(tenantId),
+    ];
+  }
+}
+
+function fromHash(id: string, h: Record<string, string>): WorkflowDefinition {
+  return {
+    id,
+    tenant_id: h.tenant_id ?? '',
+    name: h.name ?? '',
+    description: h.description ?? '',
+    version: Number(h.version),
+    spec_version: h.spec_version ?? '',
+    definition: JSON.parse(h.definition ?? '{}') as JsonObject,
+    state: (h.state ?? 'active') as WorkflowState,
+    tags: JSON.parse(h.tags ?? '[]') as string[],
+    ...(h.created_by !== undefined ? { created_by: h.created_by } : {}),
+    created_at: new Date(Number(h.created_at)).toISOString(),
+    updated_at: new Date(Number(h.updated_at)).toISOString(),
+  };
+}
+
+function pairsToRecord(flat: readonly string[]): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) record[flat[i]!] = flat[i + 1]!;
+  return record;
+}
