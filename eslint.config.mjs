@@ -34,9 +34,14 @@ export default tseslint.config(
   },
   {
     files: ['**/*.test.ts', '**/*.contract.ts', '**/__tests__/**/*.ts'],
+    // Tests read untyped HTTP bodies (supertest's `res.body` is `any`) and assert on them.
     rules: {
       '@typescript-eslint/unbound-method': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
     },
   },
 );

@@ -6,3 +6,4 @@ export * from './composite-database';
 export * from './postgres';
 export * from './redis';
 export * from './mongo';
+export * from './testing';
