@@ -1,19 +1,23 @@
 /**
  * What RedisEventStream costs over raw Redis Streams commands, on the same Redis:
- *   - round trip: publish one event, wait until a consumer has handled and acknowledged it, repeat;
+ *   - round trip: publish one event, wait until a consumer's handler has it, repeat;
  *   - throughput: publish a burst, consume and acknowledge all of it.
- * Run: npx tsx shared/transport/src/bench/stream-bench.ts [redis-url]   (about 15 s)
+ * The table-backed PostgresEventStream is measured the same way, for comparison.
+ * Run: npx tsx shared/transport/src/bench/stream-bench.ts [redis-url] [postgres-url]   (about 20 s)
  */
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
+import { Pool } from 'pg';
 import { MemoryLogger, NoopMetrics } from '@wormhole/platform';
 import { engineEvent } from '@wormhole/interfaces';
-import type { EngineEvent } from '@wormhole/interfaces';
-import { RedisEventStream } from '../index';
+import type { EngineEvent, EventStream } from '@wormhole/interfaces';
+import { PostgresEventStream, RedisEventStream } from '../index';
 
 const URL = process.argv[2] ?? 'redis://127.0.0.1:6379';
+const PG_URL = process.argv[3] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ROUND_TRIPS = 2000;
 const BURST = 20000;
+const PG_BURST = 5000;
 
 interface Figures {
   readonly roundTripsPerSecond: number;
@@ -80,11 +84,7 @@ async function measureRaw(prefix: string): Promise<Figures> {
   }
 }
 
-async function measureStream(prefix: string): Promise<Figures> {
-  const stream = await RedisEventStream.create(
-    { url: URL, keyPrefix: prefix },
-    { logger: new MemoryLogger(), metrics: new NoopMetrics() },
-  );
+async function measureStream(stream: EventStream, burstSize: number): Promise<Figures> {
   let waiting: (() => void) | undefined;
   let handled = 0;
   const subscription = stream.subscribe({ group: 'bench', consumer: 'c1', concurrency: 16 }, () => {
@@ -113,16 +113,16 @@ async function measureStream(prefix: string): Promise<Figures> {
     }
     // 64 executions in one workflow, so lanes and concurrency come into play. Built before the
     // clock starts: generating 20k event ids (ULIDs) alone takes about a second.
-    const burst = Array.from({ length: BURST }, (_, i) => event('bench', 'wf_burst', `ex_${i % 64}`, i));
+    const burst = Array.from({ length: burstSize }, (_, i) => event('bench', 'wf_burst', `ex_${i % 64}`, i));
     // The first publish to a stream registers it; the burst should measure the steady state.
     const before = handled;
     await stream.publish(event('bench', 'wf_burst', 'ex_0', -1));
     await until(before + 1);
     const start = performance.now();
-    const target = handled + BURST;
+    const target = handled + burstSize;
     await Promise.all(burst.map((e) => stream.publish(e)));
     await until(target);
-    return summarize(latencies, BURST / ((performance.now() - start) / 1000));
+    return summarize(latencies, burstSize / ((performance.now() - start) / 1000));
   } finally {
     await subscription.close();
     await stream.close();
@@ -151,12 +151,30 @@ async function cleanup(prefix: string): Promise<void> {
   await redis.quit();
 }
 
+async function measurePostgres(): Promise<Figures> {
+  const schema = `wh_bench_${randomUUID().replace(/-/g, '').slice(0, 8)}`;
+  const pool = new Pool({ connectionString: PG_URL, max: 4 });
+  try {
+    const deps = { logger: new MemoryLogger(), metrics: new NoopMetrics() };
+    return await measureStream(await PostgresEventStream.create(pool, { schema }, deps), PG_BURST);
+  } finally {
+    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await pool.end();
+  }
+}
+
 async function main(): Promise<void> {
   const prefix = `wh-bench:${randomUUID().slice(0, 8)}:`;
   try {
     const raw = await measureRaw(prefix);
-    const wrapped = await measureStream(`${prefix}es:`);
-    console.log(JSON.stringify({ roundTrips: ROUND_TRIPS, burst: BURST, raw, eventStream: wrapped }, null, 2));
+    const deps = { logger: new MemoryLogger(), metrics: new NoopMetrics() };
+    const wrapped = await measureStream(
+      await RedisEventStream.create({ url: URL, keyPrefix: `${prefix}es:` }, deps),
+      BURST,
+    );
+    const postgres = await measurePostgres();
+    const figures = { roundTrips: ROUND_TRIPS, burst: BURST, pgBurst: PG_BURST, raw, eventStream: wrapped, postgres };
+    console.log(JSON.stringify(figures, null, 2));
     console.log(
       `round trip: ${wrapped.roundTripsPerSecond}/s vs raw ${raw.roundTripsPerSecond}/s ` +
         `(ratio ${(wrapped.roundTripsPerSecond / raw.roundTripsPerSecond).toFixed(2)}); ` +

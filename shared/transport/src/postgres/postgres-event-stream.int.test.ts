@@ -27,7 +27,7 @@ async function openPostgres(): Promise<OpenedEventStream> {
       return result.rows[0]?.n ?? 0;
     },
     appendRaw: async (tenant, workflow, raw) => {
-      await pool.query(sql.appendRaw, [keys.workflowEvents(tenant, workflow), tenant, raw]);
+      await pool.query(sql.publish, [[keys.workflowEvents(tenant, workflow)], [tenant], [raw]]);
       wakeups.notify();
     },
     listPoison: (tenant) => stream.listPoisonMessages(tenant, 100),

@@ -14,6 +14,7 @@ import type {
 } from '@wormhole/interfaces';
 import { NotFoundError, UnavailableError, ValidationError, ensureError } from '@wormhole/interfaces';
 import { MessageSink } from '../core/message-sink';
+import { MicroBatcher } from '../core/micro-batcher';
 import type { TransportMetrics } from '../core/metrics';
 import { transportMetrics } from '../core/metrics';
 import { Periodic } from '../core/periodic';
@@ -58,6 +59,10 @@ export class PostgresEventStream implements EventStream {
   private readonly trimmer: Periodic;
   private readonly subscriptions = new Set<PostgresSubscription>();
   private trimDue = false;
+  /** Publishes of one event-loop turn become one INSERT (one commit), in call order. */
+  private readonly publishes = new MicroBatcher<{ stream: string; tenant: string; body: string }>((batch) =>
+    this.insert(batch),
+  );
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -103,7 +108,7 @@ export class PostgresEventStream implements EventStream {
     if (!check.ok) throw new ValidationError(`invalid engine event: ${check.error}`);
     const stream = this.keys.workflowEvents(event.tenantid, event.workflowid);
     try {
-      await this.pool.query(this.sql.publish, [stream, event.tenantid, serializeEngineEvent(event)]);
+      await this.publishes.add({ stream, tenant: event.tenantid, body: serializeEngineEvent(event) });
     } catch (e) {
       throw new UnavailableError('postgres', `publish failed: ${ensureError(e).message}`, { cause: e });
     }
@@ -183,8 +188,14 @@ export class PostgresEventStream implements EventStream {
 
   private async shutdown(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await this.publishes.idle();
     await this.trimmer.stop();
     await this.sink.settled();
+  }
+
+  private async insert(batch: readonly { stream: string; tenant: string; body: string }[]): Promise<void> {
+    const columns = [batch.map((m) => m.stream), batch.map((m) => m.tenant), batch.map((m) => m.body)];
+    await this.pool.query(this.sql.publish, columns);
   }
 
   private async letters(tenantId: string, kind: 'dead' | 'poison', limit: number): Promise<LetterRow[]> {

@@ -1,12 +1,15 @@
 /** The table half of settling a message: each move is one statement. */
 import type { StreamMessage } from '@wormhole/interfaces';
 import type { Settler } from '../core/message-sink';
+import { MicroBatcher } from '../core/micro-batcher';
 import { serializeEngineEvent } from '../event-schema';
 import type { TransportKeys } from '../keys';
 import type { PgPool } from './pool';
 import type { Statements } from './sql';
 
 export class PostgresSettler implements Settler {
+  private readonly acks = new MicroBatcher<{ group: string; id: string }>((batch) => this.flushAcks(batch));
+
   constructor(
     private readonly pool: PgPool,
     private readonly sql: Statements,
@@ -15,8 +18,19 @@ export class PostgresSettler implements Settler {
     private readonly acknowledged: () => void,
   ) {}
 
-  async ack(group: string, _stream: string, id: string): Promise<void> {
-    await this.pool.query(this.sql.ack, [group, id]);
+  /**
+   * Acknowledgements of one event-loop turn share one UPDATE per group: with concurrent handlers
+   * that turns a commit per message into a commit per batch. Each caller still resolves only once
+   * its own acknowledgement is committed.
+   */
+  ack(group: string, _stream: string, id: string): Promise<void> {
+    return this.acks.add({ group, id });
+  }
+
+  private async flushAcks(batch: readonly { group: string; id: string }[]): Promise<void> {
+    const byGroup = new Map<string, string[]>();
+    for (const { group, id } of batch) byGroup.set(group, [...(byGroup.get(group) ?? []), id]);
+    await Promise.all([...byGroup].map(([group, ids]) => this.pool.query(this.sql.ack, [group, ids])));
     this.acknowledged();
   }
 

@@ -1,6 +1,6 @@
 /**
- * One subscriber of one consumer group on the tables: claims the oldest unread messages of its
- * group, sleeps until a publish in this process wakes it (or `pollMs` passes, for publishes from
+ * One subscriber of one consumer group on the tables: registers the group and backfills its
+ * delivery rows, claims the oldest unread rows of its group, sleeps until a publish in this process wakes it (or `pollMs` passes, for publishes from
  * elsewhere), and supplies the lease-based reclaim and heartbeat to the Subscriber.
  */
 import type { Logger, StreamMessage, SubscribeOptions, Subscription } from '@wormhole/interfaces';
@@ -58,12 +58,8 @@ export class PostgresSubscription implements Subscription, SubscriberBackend {
     if (!hasRoom()) return;
     const { group, consumer } = this.options;
     const { batchSize, claimIdleMs } = this.host.settings;
-    const result = await this.host.pool.query<ReadRow>(this.host.sql.reclaim, [
-      group,
-      consumer,
-      batchSize,
-      claimIdleMs,
-    ]);
+    const params = [group, consumer, batchSize, claimIdleMs];
+    const result = await this.host.pool.query<ReadRow>(this.host.sql.reclaim, params);
     for (const row of result.rows) accept(toRaw(row));
   }
 
@@ -82,7 +78,7 @@ export class PostgresSubscription implements Subscription, SubscriberBackend {
     while (!this.subscriber.stopped) {
       try {
         if (!registered) {
-          await this.host.pool.query(this.host.sql.registerGroup, [this.options.group]);
+          await this.register();
           registered = true;
           this.subscriber.startTimers();
         }
@@ -101,10 +97,22 @@ export class PostgresSubscription implements Subscription, SubscriberBackend {
     }
   }
 
+  /**
+   * A publish that started before a new group's registration committed fans out without it. Such
+   * publishes finish within milliseconds, so the backfill waits them out before the first read:
+   * otherwise their messages would reach the group after later ones, out of order.
+   */
+  private async register(): Promise<void> {
+    const { pool, sql, settings } = this.host;
+    const created = await pool.query(sql.registerGroup, [this.options.group]);
+    if ((created.rowCount ?? 0) > 0) await sleep(settings.registrationSettleMs);
+    await pool.query(sql.backfill, [this.options.group]);
+  }
+
   private async claim(): Promise<number> {
     const { group, consumer } = this.options;
     const limit = Math.min(this.host.settings.batchSize, this.subscriber.room());
-    const params = [group, consumer, this.host.settings.claimIdleMs, limit];
+    const params = [group, consumer, limit, this.host.settings.claimIdleMs];
     const result = await this.host.pool.query<ReadRow>(this.host.sql.claimNew, params);
     for (const row of result.rows) this.subscriber.accept(toRaw(row));
     return result.rows.length;

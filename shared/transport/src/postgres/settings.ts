@@ -18,6 +18,8 @@ export interface PostgresEventStreamSettings {
   readonly trimIntervalMs?: number;
   /** Longest an idle subscriber waits before looking again (publishes by other processes). */
   readonly pollMs?: number;
+  /** How long a new group's first subscriber lets racing publishes finish before it backfills. */
+  readonly registrationSettleMs?: number;
 }
 
 export type ResolvedPostgresSettings = Required<PostgresEventStreamSettings>;
@@ -29,6 +31,7 @@ const INTEGER_SETTINGS = [
   'batchSize',
   'trimIntervalMs',
   'pollMs',
+  'registrationSettleMs',
 ] as const;
 
 export function resolvePostgresSettings(settings: PostgresEventStreamSettings): ResolvedPostgresSettings {
@@ -42,6 +45,7 @@ export function resolvePostgresSettings(settings: PostgresEventStreamSettings): 
     batchSize: settings.batchSize ?? 100,
     trimIntervalMs: settings.trimIntervalMs ?? 5_000,
     pollMs: settings.pollMs ?? 1_000,
+    registrationSettleMs: settings.registrationSettleMs ?? 100,
   };
   for (const name of INTEGER_SETTINGS) {
     const value = resolved[name];

@@ -34,20 +34,20 @@ export function failureContract(ctx: ContractContext): void {
     const group = uniqueGroup('reclaim');
     const stuck = gate();
     const dying = collect(ctx.stream(), { group, consumer: 'dying' }, scope.tenant, () => stuck.promise);
-    const event = startedEvent(scope);
-    await ctx.stream().publish(event);
-    await dying.waitFor(1);
-    // The consumer stops while its handler hangs: it never acknowledges.
-    const closing = dying.subscription.close();
-    const heir = collect(ctx.stream(), { group, consumer: 'heir' }, scope.tenant);
+    let heir: ReturnType<typeof collect> | undefined;
     try {
+      const event = startedEvent(scope);
+      await ctx.stream().publish(event);
+      await dying.waitFor(1);
+      // The consumer stops while its handler hangs: it never acknowledges.
+      void dying.subscription.close();
+      heir = collect(ctx.stream(), { group, consumer: 'heir' }, scope.tenant);
       const [message] = await heir.waitFor(1, RECLAIM_WAIT_MS);
       expect(message!.event).toEqual(event);
       expect(message!.deliveries).toBe(2);
     } finally {
       stuck.fail(new Error('the dying consumer gives up'));
-      await closing;
-      await heir.subscription.close();
+      await Promise.all([dying.subscription.close(), heir?.subscription.close()]);
     }
   });
 

@@ -20,20 +20,22 @@ export function lifecycleContract(ctx: ContractContext): void {
     const group = uniqueGroup('closing');
     const running = gate();
     const first = collect(ctx.stream(), { group, consumer: 'c1' }, scope.tenant, () => running.promise);
-    await ctx.stream().publish(startedEvent(scope));
-    await first.waitFor(1);
-    let closed = false;
-    const closing = first.subscription.close().then(() => (closed = true));
-    await sleep(100);
-    expect(closed).toBe(false);
-    running.open();
-    await closing;
-    const second = collect(ctx.stream(), { group, consumer: 'c2' }, scope.tenant);
+    let second: ReturnType<typeof collect> | undefined;
     try {
+      await ctx.stream().publish(startedEvent(scope));
+      await first.waitFor(1);
+      let closed = false;
+      const closing = first.subscription.close().then(() => (closed = true));
+      await sleep(100);
+      expect(closed).toBe(false);
+      running.open();
+      await closing;
+      second = collect(ctx.stream(), { group, consumer: 'c2' }, scope.tenant);
       await sleep(CONTRACT_SETTINGS.claimIdleMs * 3);
       expect(second.messages).toEqual([]);
     } finally {
-      await second.subscription.close();
+      running.open();
+      await Promise.all([first.subscription.close(), second?.subscription.close()]);
     }
   });
 

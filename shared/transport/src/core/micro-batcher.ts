@@ -1,0 +1,51 @@
+/**
+ * Collects the items added during one turn of the event loop (or until `maxBatch`) and hands them
+ * to `flush` together; each `add` resolves once its batch is flushed, or rejects with its error.
+ * Batches are flushed one at a time, in order, so items added in order are written in order.
+ */
+interface Waiter<T> {
+  readonly item: T;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+export class MicroBatcher<T> {
+  private pending: Waiter<T>[] = [];
+  private scheduled: NodeJS.Immediate | undefined;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly flush: (items: readonly T[]) => Promise<void>,
+    private readonly maxBatch = 500,
+  ) {}
+
+  add(item: T): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ item, resolve, reject });
+      if (this.pending.length >= this.maxBatch) this.cut();
+      else this.scheduled ??= setImmediate(() => this.cut());
+    });
+  }
+
+  /** Resolves once everything added so far has been flushed. */
+  async idle(): Promise<void> {
+    if (this.pending.length > 0) this.cut();
+    await this.chain;
+  }
+
+  private cut(): void {
+    clearImmediate(this.scheduled);
+    this.scheduled = undefined;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    this.chain = this.chain.then(async () => {
+      try {
+        await this.flush(batch.map((waiter) => waiter.item));
+        for (const waiter of batch) waiter.resolve();
+      } catch (e) {
+        for (const waiter of batch) waiter.reject(e);
+      }
+    });
+  }
+}
