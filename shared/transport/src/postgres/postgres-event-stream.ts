@@ -189,8 +189,10 @@ export class PostgresEventStream implements EventStream {
   private async shutdown(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
     await this.publishes.idle();
-    await this.trimmer.stop();
     await this.sink.settled();
+    await this.trimmer.stop();
+    // One last pass, so acknowledgements just before a shutdown still count.
+    await this.trim().catch((e: unknown) => this.logger.warn('final stream trim failed', { err: ensureError(e) }));
   }
 
   private async insert(batch: readonly { stream: string; tenant: string; body: string }[]): Promise<void> {

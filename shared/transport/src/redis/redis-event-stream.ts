@@ -200,8 +200,8 @@ export class RedisEventStream implements EventStream {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
     const directory = await this.directory?.catch(() => undefined);
     await directory?.stop();
-    await this.trimmer.stop();
     await this.sink.settled();
+    await this.trimmer.stop();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 

@@ -36,8 +36,10 @@ export class Trimmer {
     this.dirty.add(stream);
   }
 
+  /** Stops the timer after one last pass, so acknowledgements just before a shutdown still count. */
   async stop(): Promise<void> {
     await this.periodic.stop();
+    await this.pass().catch((e: unknown) => this.logger.warn('final stream trim failed', { err: ensureError(e) }));
   }
 
   private async pass(): Promise<void> {
