@@ -1,16 +1,6 @@
 import type { BackendHealth, Database, Metrics } from '@wormhole/interfaces';
 
-const REPOSITORIES = [
-  'workflows',
-  'executions',
-  'steps',
-  'events',
-  'snapshots',
-  'logs',
-  'stats',
-  'maintenance',
-] as const;
-type RepositoryName = (typeof REPOSITORIES)[number];
+type RepositoryName = keyof Omit<Database, 'backend' | 'health' | 'close'>;
 
 /**
  * Wraps every repository method with a latency histogram and an error counter labelled by
