@@ -2,7 +2,7 @@
 // Mongo), e2e (the HTTP API over real backends). TypeScript is stripped by @swc/jest for speed;
 // type errors are caught by `npm run typecheck`, not by the test run.
 const moduleNameMapper = {
-  '^@wormhole/(interfaces|platform|jq|dsl|storage|transport)$': '<rootDir>/shared/$1/src',
+  '^@wormhole/(interfaces|platform|jq|dsl|storage|transport|backends)$': '<rootDir>/shared/$1/src',
   '^@wormhole/(api|worker|executor|wormhole)$': '<rootDir>/services/$1/src',
 };
 const transform = {

@@ -1,8 +1,8 @@
 import type { Logger } from '@wormhole/interfaces';
+import { openBackends } from '@wormhole/backends';
 import type { Env } from '@wormhole/platform';
 import { PromMetrics, createWinstonLogger } from '@wormhole/platform';
-import { createDatabase } from '@wormhole/storage';
-import { RedisEventStream, loadTransportConfig } from '@wormhole/transport';
+import { loadTransportConfig } from '@wormhole/transport';
 import { loadApiConfig } from './config';
 import { startApi } from './server';
 
@@ -12,19 +12,18 @@ import { startApi } from './server';
  */
 export async function bootApi(env: Env): Promise<{ stop(): Promise<void>; graceMs: number; logger: Logger }> {
   const config = loadApiConfig(env);
-  const transport = loadTransportConfig(env);
+  const transport = loadTransportConfig(env, config.storage.type);
   const logger = createWinstonLogger({ service: 'api', level: config.logLevel });
   const metrics = new PromMetrics({ defaultLabels: { service: 'api' } });
-  const db = await createDatabase(config.storage, { logger, metrics });
-  const stream = await RedisEventStream.create(transport.redis, { logger, metrics });
+  const backends = await openBackends({ storage: config.storage, transport }, { logger, metrics });
+  const { db, stream } = backends;
   const api = await startApi({ config, db, stream, logger, metrics, port: config.port, host: config.host });
   return {
     graceMs: config.shutdownGraceMs,
     logger,
     stop: async () => {
       await api.stop();
-      await stream.close();
-      await db.close();
+      await backends.close();
     },
   };
 }

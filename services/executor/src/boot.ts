@@ -1,8 +1,8 @@
 import type { Logger } from '@wormhole/interfaces';
+import { openBackends } from '@wormhole/backends';
 import type { Env } from '@wormhole/platform';
 import { PromMetrics, createWinstonLogger, processConsumerName } from '@wormhole/platform';
-import { createDatabase } from '@wormhole/storage';
-import { RedisEventStream, RedisTimerStore, loadTransportConfig } from '@wormhole/transport';
+import { loadTransportConfig } from '@wormhole/transport';
 import { loadExecutorConfig } from './config';
 import { startExecutor } from './executor';
 
@@ -12,17 +12,15 @@ import { startExecutor } from './executor';
  */
 export async function bootExecutor(env: Env): Promise<{ stop(): Promise<void>; graceMs: number; logger: Logger }> {
   const config = loadExecutorConfig(env);
-  const transport = loadTransportConfig(env);
+  const transport = loadTransportConfig(env, config.storage.type);
   const logger = createWinstonLogger({ service: 'executor', level: config.logLevel });
   const metrics = new PromMetrics({ defaultLabels: { service: 'executor' } });
-  const db = await createDatabase(config.storage, { logger, metrics });
-  const stream = await RedisEventStream.create(transport.redis, { logger, metrics });
-  const timers = await RedisTimerStore.connect(transport.redis);
+  const backends = await openBackends({ storage: config.storage, transport }, { logger, metrics });
   const running = await startExecutor({
     config,
-    db,
-    stream,
-    timers,
+    db: backends.db,
+    stream: backends.stream,
+    timers: await backends.timers(),
     logger,
     metrics,
     consumerName: processConsumerName('executor'),
@@ -32,9 +30,7 @@ export async function bootExecutor(env: Env): Promise<{ stop(): Promise<void>; g
     logger,
     stop: async () => {
       await running.stop();
-      await stream.close();
-      await timers.close();
-      await db.close();
+      await backends.close();
     },
   };
 }

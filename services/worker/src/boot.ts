@@ -1,9 +1,9 @@
 import type { Logger } from '@wormhole/interfaces';
+import { openBackends } from '@wormhole/backends';
 import { ThreadedJqWasmEvaluator } from '@wormhole/dsl';
 import type { Env } from '@wormhole/platform';
 import { PromMetrics, createWinstonLogger, processConsumerName } from '@wormhole/platform';
-import { createDatabase } from '@wormhole/storage';
-import { RedisEventStream, loadTransportConfig } from '@wormhole/transport';
+import { loadTransportConfig } from '@wormhole/transport';
 import { loadWorkerConfig } from './config';
 import { startWorker } from './worker';
 
@@ -13,11 +13,11 @@ import { startWorker } from './worker';
  */
 export async function bootWorker(env: Env): Promise<{ stop(): Promise<void>; graceMs: number; logger: Logger }> {
   const config = loadWorkerConfig(env);
-  const transport = loadTransportConfig(env);
+  const transport = loadTransportConfig(env, config.storage.type);
   const logger = createWinstonLogger({ service: 'worker', level: config.logLevel });
   const metrics = new PromMetrics({ defaultLabels: { service: 'worker' } });
-  const db = await createDatabase(config.storage, { logger, metrics });
-  const stream = await RedisEventStream.create(transport.redis, { logger, metrics });
+  const backends = await openBackends({ storage: config.storage, transport }, { logger, metrics });
+  const { db, stream } = backends;
   const evaluator = await ThreadedJqWasmEvaluator.create({ timeoutMs: config.expressionTimeoutMs });
   const running = await startWorker({
     config,
@@ -33,9 +33,8 @@ export async function bootWorker(env: Env): Promise<{ stop(): Promise<void>; gra
     logger,
     stop: async () => {
       await running.stop();
-      await stream.close();
       await evaluator.close();
-      await db.close();
+      await backends.close();
     },
   };
 }

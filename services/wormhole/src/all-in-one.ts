@@ -1,11 +1,11 @@
 import type { Logger } from '@wormhole/interfaces';
+import { openBackends } from '@wormhole/backends';
 import { loadApiConfig, startApi } from '@wormhole/api';
 import { ThreadedJqWasmEvaluator } from '@wormhole/dsl';
 import { loadExecutorConfig, startExecutor } from '@wormhole/executor';
 import type { Env } from '@wormhole/platform';
 import { PromMetrics, createWinstonLogger, processConsumerName } from '@wormhole/platform';
-import { createDatabase } from '@wormhole/storage';
-import { RedisEventStream, RedisTimerStore, loadTransportConfig } from '@wormhole/transport';
+import { loadTransportConfig } from '@wormhole/transport';
 import { loadWorkerConfig, startWorker } from '@wormhole/worker';
 
 /**
@@ -17,12 +17,12 @@ export async function bootAllInOne(env: Env): Promise<{ stop(): Promise<void>; g
   const apiConfig = loadApiConfig(env);
   const workerConfig = loadWorkerConfig(env);
   const executorConfig = loadExecutorConfig(env);
-  const transport = loadTransportConfig(env);
+  const transport = loadTransportConfig(env, apiConfig.storage.type);
   const logger = createWinstonLogger({ service: 'wormhole', level: apiConfig.logLevel });
   const metrics = new PromMetrics({ defaultLabels: { service: 'wormhole' } });
-  const db = await createDatabase(apiConfig.storage, { logger, metrics });
-  const stream = await RedisEventStream.create(transport.redis, { logger, metrics });
-  const timers = await RedisTimerStore.connect(transport.redis);
+  const backends = await openBackends({ storage: apiConfig.storage, transport }, { logger, metrics });
+  const { db, stream } = backends;
+  const timers = await backends.timers();
   const evaluator = await ThreadedJqWasmEvaluator.create({ timeoutMs: workerConfig.expressionTimeoutMs });
   const executor = await startExecutor({
     config: executorConfig,
@@ -60,10 +60,8 @@ export async function bootAllInOne(env: Env): Promise<{ stop(): Promise<void>; g
       await api.stop();
       await worker.stop();
       await executor.stop();
-      await stream.close();
-      await timers.close();
       await evaluator.close();
-      await db.close();
+      await backends.close();
     },
   };
 }

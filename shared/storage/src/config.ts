@@ -50,7 +50,7 @@ export interface StorageConfig {
  * Reads the storage settings users bring from the original system (see the README's
  * configuration table). A URL wins over host/port fields when both are set.
  */
-export function loadStorageConfig(env: Env, defaults: { type: DatabaseType } = { type: 'postgres' }): StorageConfig {
+export function loadStorageConfig(env: Env, defaults: { type: DatabaseType } = { type: 'embedded' }): StorageConfig {
   const r = new EnvReader(env);
   const type = r.oneOf('DATABASE_TYPE', DATABASE_TYPES, defaults.type);
   const host = r.string('DATABASE_HOST');

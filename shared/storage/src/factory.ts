@@ -1,8 +1,8 @@
 import type { Database } from '@wormhole/interfaces';
-import { ConfigurationError } from '@wormhole/interfaces';
 import type { StorageConfig } from './config';
 import type { StorageDeps } from './deps';
 import { withLogStore } from './composite-database';
+import { EmbeddedDatabase } from './embedded';
 import { instrumentDatabase } from './instrumented-database';
 import { MongoDatabase, MongoLogRepository } from './mongo';
 import { PostgresDatabase } from './postgres';
@@ -13,13 +13,14 @@ import { RedisDatabase } from './redis';
  * Execution logs go to Mongo whenever a Mongo URL is configured, whatever the main backend is.
  */
 export async function createDatabase(config: StorageConfig, deps: StorageDeps): Promise<Database> {
-  const db = await createPrimary(config, deps);
-  const logsToMongo = config.type !== 'mongo' && config.mongo.url !== undefined;
-  const composed = logsToMongo ? withLogStore(db, await MongoLogRepository.create(config.mongo, deps)) : db;
-  return instrumentDatabase(composed, deps.metrics);
+  return decorateDatabase(await createPrimaryDatabase(config, deps), config, deps);
 }
 
-async function createPrimary(config: StorageConfig, deps: StorageDeps): Promise<Database> {
+/**
+ * The selected backend on its own, undecorated. Roots that need the backend's own handle (the
+ * embedded database's pool, for the embedded event stream) call this, then `decorateDatabase`.
+ */
+export async function createPrimaryDatabase(config: StorageConfig, deps: StorageDeps): Promise<Database> {
   switch (config.type) {
     case 'postgres':
       return PostgresDatabase.create(config.postgres, deps);
@@ -28,6 +29,21 @@ async function createPrimary(config: StorageConfig, deps: StorageDeps): Promise<
     case 'redis':
       return RedisDatabase.create(config.redis, deps);
     case 'embedded':
-      throw new ConfigurationError('DATABASE_TYPE', `the ${config.type} backend is not available in this build yet`);
+      return EmbeddedDatabase.create(config.dataDir, deps);
   }
+}
+
+/** Routes logs to Mongo when configured and adds the storage metrics. Closing it closes `primary`. */
+export async function decorateDatabase(primary: Database, config: StorageConfig, deps: StorageDeps): Promise<Database> {
+  const logsToMongo = config.type !== 'mongo' && config.mongo.url !== undefined;
+  let composed = primary;
+  if (logsToMongo) {
+    try {
+      composed = withLogStore(primary, await MongoLogRepository.create(config.mongo, deps));
+    } catch (e) {
+      await primary.close();
+      throw e;
+    }
+  }
+  return instrumentDatabase(composed, deps.metrics);
 }

@@ -6,4 +6,5 @@ export * from './composite-database';
 export * from './postgres';
 export * from './redis';
 export * from './mongo';
+export * from './embedded';
 export * from './testing';

@@ -1,0 +1,2 @@
+export type { Backends, BackendsConfig, BackendsDeps } from './open-backends';
+export { openBackends } from './open-backends';

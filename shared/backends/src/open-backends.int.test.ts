@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import Redis from 'ioredis';
+import { Pool } from 'pg';
+import type { StreamMessage } from '@wormhole/interfaces';
+import { executionStartedEvent, newId } from '@wormhole/interfaces';
+import { MemoryLogger, NoopMetrics } from '@wormhole/platform';
+import { TEST_POSTGRES, loadStorageConfig, makeTempDataDir, poolConfig } from '@wormhole/storage';
+import { loadTransportConfig } from '@wormhole/transport';
+import type { Backends } from './open-backends';
+import { openBackends } from './open-backends';
+
+const deps = { logger: new MemoryLogger(), metrics: new NoopMetrics() };
+
+interface Setup {
+  readonly name: string;
+  readonly backend: string;
+  env(): Promise<Record<string, string>>;
+  cleanup(): Promise<void>;
+}
+
+function open(env: Record<string, string>): Promise<Backends> {
+  const storage = loadStorageConfig(env);
+  return openBackends({ storage, transport: loadTransportConfig(env, storage.type) }, deps);
+}
+
+function embedded(): Setup {
+  let dir = '';
+  return {
+    name: 'embedded database, stream and timers in one data directory',
+    backend: 'embedded',
+    env: async () => {
+      dir = await makeTempDataDir();
+      return { WORMHOLE_DATA_DIR: dir };
+    },
+    cleanup: () => fs.rm(dir, { recursive: true, force: true }),
+  };
+}
+
+function postgres(streamType: 'postgres' | 'redis'): Setup {
+  const schema = `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const prefix = `test:${schema}:`;
+  return {
+    name: `postgres database, ${streamType} stream and timers`,
+    backend: 'postgres',
+    env: () =>
+      Promise.resolve({
+        DATABASE_TYPE: 'postgres',
+        POSTGRES_URL: `postgres://${TEST_POSTGRES.user}@${TEST_POSTGRES.host}:${TEST_POSTGRES.port}/${TEST_POSTGRES.database}`,
+        POSTGRES_SCHEMA: schema,
+        EVENT_STREAM_TYPE: streamType,
+        REDIS_KEY_PREFIX: prefix,
+      }),
+    cleanup: async () => {
+      const pool = new Pool({ ...poolConfig(TEST_POSTGRES), max: 1 });
+      await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await pool.end();
+      const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true });
+      await redis.connect();
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    },
+  };
+}
+
+describe.each([embedded(), postgres('postgres'), postgres('redis')])('openBackends: $name', (setup) => {
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    env = await setup.env();
+  });
+  afterAll(() => setup.cleanup());
+
+  it('opens the selected database, delivers published events to a group and fires due timers', async () => {
+    const backends = await open(env);
+    try {
+      expect(backends.db.backend).toBe(setup.backend);
+      const received: StreamMessage[] = [];
+      const subscription = backends.stream.subscribe({ group: 'probe', consumer: 'c1' }, (message) => {
+        received.push(message);
+        return Promise.resolve();
+      });
+      const execution = {
+        id: newId('execution'),
+        tenant_id: 'acme',
+        workflow_id: newId('workflow'),
+        workflow_version: 1,
+        input: 1,
+      };
+      await backends.stream.publish(executionStartedEvent(execution, '/test'));
+      for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      await subscription.close();
+      expect(received.map((m) => m.event.executionid)).toEqual([execution.id]);
+
+      const timers = await backends.timers();
+      expect(await backends.timers()).toBe(timers);
+      const timer = {
+        id: `tm_${randomUUID()}`,
+        tenantId: 'acme',
+        workflowId: execution.workflow_id,
+        executionId: execution.id,
+        taskPath: '/do/0/nap',
+        taskName: 'nap',
+        dueAt: Date.now() - 1,
+      };
+      await timers.schedule(timer);
+      expect((await timers.claimDue(Date.now(), 10, 1000)).map((t) => t.id)).toEqual([timer.id]);
+      await timers.complete([timer.id]);
+      expect(await timers.nextDueAt()).toBeUndefined();
+    } finally {
+      await backends.close();
+      await backends.close();
+    }
+  });
+
+  it('keeps definitions and unfired timers across a close and reopen', async () => {
+    const first = await open(env);
+    const workflow = await first.db.workflows.create('acme', {
+      name: 'kept',
+      spec_version: '1.0.0',
+      definition: { document: { dsl: '1.0.0', namespace: 'd', name: 'kept', version: '1.0.0' }, do: [] },
+    });
+    const timers = await first.timers();
+    const timer = {
+      id: `tm_${randomUUID()}`,
+      tenantId: 'acme',
+      workflowId: workflow.id,
+      executionId: newId('execution'),
+      taskPath: '/do/0/nap',
+      taskName: 'nap',
+      dueAt: Date.now() + 60_000,
+    };
+    await timers.schedule(timer);
+    await first.close();
+
+    const second = await open(env);
+    try {
+      expect((await second.db.workflows.get('acme', workflow.id)).name).toBe('kept');
+      expect(await (await second.timers()).nextDueAt()).toBe(timer.dueAt);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('openBackends configuration', () => {
+  it('refuses an embedded stream without the embedded database, naming the variable', () => {
+    expect(() => loadTransportConfig({ EVENT_STREAM_TYPE: 'embedded' }, 'postgres')).toThrow(/EVENT_STREAM_TYPE/);
+  });
+
+  it('defaults to the embedded database and stream when nothing is configured', () => {
+    const storage = loadStorageConfig({});
+    expect(storage.type).toBe('embedded');
+    expect(loadTransportConfig({}, storage.type).type).toBe('embedded');
+    expect(loadTransportConfig({}, 'postgres').type).toBe('redis');
+  });
+});
