@@ -1,0 +1,97 @@
+// The deployment files as the deployment tests see them, and what the code says they must match.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import type { LabelledManifest, Manifest } from './k8s-validate';
+
+export const root = path.resolve(__dirname, '..');
+export const k8sDir = path.join(root, 'deploy/k8s');
+export const ROLES = ['api', 'worker', 'executor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export function readText(relative: string): string {
+  return readFileSync(path.join(root, relative), 'utf8');
+}
+
+/** docker-compose.yml with YAML merge keys applied, as Compose reads it. */
+export function loadCompose(): Record<string, unknown> {
+  return parse(readText('docker-compose.yml'), { merge: true }) as Record<string, unknown>;
+}
+
+/** Every object of every manifest under deploy/k8s except the kustomization, labelled by file. */
+export function loadK8s(): LabelledManifest[] {
+  return manifestFiles().flatMap((file) =>
+    parseAllDocuments(readFileSync(path.join(k8sDir, file), 'utf8')).map((doc, i) => {
+      if (doc.errors.length > 0) throw new Error(`deploy/k8s/${file}#${i}: ${doc.errors[0]!.message}`);
+      return { source: `deploy/k8s/${file}#${i}`, manifest: doc.toJS() as Manifest };
+    }),
+  );
+}
+
+export function manifestFiles(): string[] {
+  return readdirSync(k8sDir)
+    .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+    .sort();
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (name === 'node_modules' || name === 'dist') return [];
+    if (statSync(full).isDirectory()) return sourceFiles(full);
+    return full.endsWith('.ts') && !full.endsWith('.test.ts') && !full.includes('__tests__') ? [full] : [];
+  });
+}
+
+/** Non-test TypeScript sources of every workspace. */
+export function workspaceSources(): string[] {
+  return ['shared', 'services'].flatMap((d) => sourceFiles(path.join(root, d)));
+}
+
+/** The environment variables the services read (through their EnvReader), as config-docs.test.ts finds them. */
+export function variablesRead(): Set<string> {
+  const read = new Set<string>();
+  for (const file of workspaceSources()) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/\.(?:int|string|bool|oneOf|url|raw)\(\s*'([A-Z][A-Z0-9_]*)'/g)) read.add(m[1]!);
+  }
+  return read;
+}
+
+/** The port variable of each role and its default, read from the role's config.ts. */
+export function portSettings(): Record<Role, { variable: string; default: number }> {
+  const variables: Record<Role, string> = {
+    api: 'API_PORT',
+    worker: 'WORKER_HEALTH_PORT',
+    executor: 'EXECUTOR_HEALTH_PORT',
+  };
+  const out = {} as Record<Role, { variable: string; default: number }>;
+  for (const role of ROLES) {
+    const config = readText(`services/${role}/src/config.ts`);
+    const m = new RegExp(`r\\.int\\('${variables[role]}',\\s*(\\d+)`).exec(config);
+    if (!m) throw new Error(`services/${role}/src/config.ts does not read ${variables[role]}`);
+    out[role] = { variable: variables[role], default: Number(m[1]) };
+  }
+  return out;
+}
+
+/** The default of SHUTDOWN_GRACE_MS in a role's config.ts. */
+export function shutdownGraceDefault(role: Role): number {
+  const m = /r\.int\('SHUTDOWN_GRACE_MS',\s*(\d+)/.exec(readText(`services/${role}/src/config.ts`));
+  if (!m) throw new Error(`services/${role}/src/config.ts does not read SHUTDOWN_GRACE_MS`);
+  return Number(m[1]);
+}
+
+/** "30s", "1m30s", "500ms" (Compose durations) → milliseconds. */
+export function composeDurationMs(text: string): number {
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60000, h: 3600000 };
+  let total = 0;
+  let rest = text;
+  while (rest.length > 0) {
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)/.exec(rest);
+    if (!m) throw new Error(`not a Compose duration: ${text}`);
+    total += Number(m[1]) * units[m[2]!]!;
+    rest = rest.slice(m[0].length);
+  }
+  return total;
+}
