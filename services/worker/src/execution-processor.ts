@@ -75,7 +75,7 @@ export class ExecutionProcessor {
     const stored = await this.db.events.append(tenant, event.executionid, batch, { expectedSequence: state.sequence });
     const last = stored.length > 0 ? stored[stored.length - 1]!.sequence : state.sequence;
     const next = markPersisted(decision.state, last);
-    const open = await persistProjection(this.db, next, loaded.openSteps, batch);
+    const open = await persistProjection(this.db, next, loaded.openSteps, stored);
     this.states.remember(event.executionid, { state: next, openSteps: open });
     await this.publish(decision.events);
     if (next.eventCount - loaded.snapshotEventCount >= this.settings.snapshotEvery || next.status === 'waiting') {
@@ -136,13 +136,13 @@ export class ExecutionProcessor {
     const events = loaded.history ?? (await this.db.events.list(event.tenantid, event.executionid));
     const at = events.findIndex((e) => e.id === event.id);
     if (at < 0) return;
-    const followers: EngineEvent[] = [];
+    const followers: StoredEngineEvent[] = [];
     for (const later of events.slice(at + 1)) {
       // Stop at the next event from outside: what follows it was caused by that event, not this one.
       if (later.source !== 'wormhole/worker') break;
       followers.push(later);
     }
-    await persistProjection(this.db, state, {}, [stripSequence(events[at]!), ...followers.map(stripSequence)], {
+    await persistProjection(this.db, state, {}, [events[at]!, ...followers], {
       logs: false,
     });
     await this.publish(followers);

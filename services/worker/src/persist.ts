@@ -1,4 +1,4 @@
-import type { Database, EngineEvent } from '@wormhole/interfaces';
+import type { Database, StoredEngineEvent } from '@wormhole/interfaces';
 import type { ExecutionState } from '@wormhole/dsl';
 import type { OpenSteps } from './projection';
 import { project } from './projection';
@@ -12,7 +12,7 @@ export async function persistProjection(
   db: Database,
   state: ExecutionState,
   open: OpenSteps,
-  events: readonly EngineEvent[],
+  events: readonly StoredEngineEvent[],
   options: { logs: boolean } = { logs: true },
 ): Promise<OpenSteps> {
   const identity = state.identity;

@@ -1,11 +1,14 @@
-import type { EngineEvent, EngineEventPayloads, EngineEventType } from '@wormhole/interfaces';
+import type { EngineEventPayloads, EngineEventType, StoredEngineEvent } from '@wormhole/interfaces';
 import { engineEvent } from '@wormhole/interfaces';
 import { project, stepRunId } from './projection';
 
 const subject = { tenantid: 'acme', workflowid: 'wf_1', executionid: 'ex_1' };
 const at = (second: number): Date => new Date(Date.UTC(2026, 0, 1, 0, 0, second));
-const ev = <K extends EngineEventType>(type: K, second: number, data: EngineEventPayloads[K]): EngineEvent =>
-  engineEvent(type, 'test', subject, data, { time: at(second) });
+let sequence = 0;
+const ev = <K extends EngineEventType>(type: K, second: number, data: EngineEventPayloads[K]): StoredEngineEvent => ({
+  ...engineEvent(type, 'test', subject, data, { time: at(second) }),
+  sequence: ++sequence,
+});
 const task = { task_path: '/do/0/fetch', task_name: 'fetch', task_type: 'call' };
 const base = { tenantId: 'acme', executionId: 'ex_1', startedAt: at(0).toISOString() };
 
@@ -25,7 +28,7 @@ describe('project', () => {
     expect(first.patch).toEqual({ status: 'running', current_task: '/do/0/fetch' });
     expect(first.steps).toEqual([
       {
-        id: stepRunId('ex_1', '/do/0/fetch', 1, requested.id),
+        id: stepRunId('ex_1', '/do/0/fetch', 1, requested),
         tenant_id: 'acme',
         execution_id: 'ex_1',
         task_name: 'fetch',
@@ -105,6 +108,48 @@ describe('project', () => {
     ]);
     expect(result.steps[1]!.error).toMatchObject({ status: 503 });
     expect(result.open).toEqual({});
+  });
+
+  it('shows a try retried by its catch as a new attempt of the try and of the tasks inside it', () => {
+    const attempt = { task_path: '/do/0/guard', task_name: 'guard', task_type: 'try' };
+    const inner = { task_path: '/do/0/guard/try/0/fetch', task_name: 'fetch', task_type: 'call' };
+    const error = { type: 'https://serverlessworkflow.io/spec/1.0.0/errors/communication', status: 503 };
+    // The events the DSL runtime writes for one failed attempt and the start of the next.
+    const result = project(
+      base,
+      [
+        ev('io.wormhole.task.started', 1, { ...attempt, attempt: 1 }),
+        ev('io.wormhole.task.started', 1, { ...inner, attempt: 1 }),
+        ev('io.wormhole.task.failed', 2, { ...inner, attempt: 1, error, retryable: true }),
+        ev('io.wormhole.task.retrying', 2, { ...attempt, attempt: 1, delay_ms: 3000, error }),
+        ev('io.wormhole.timer.scheduled', 2, { ...attempt, timer_id: 't1', due_at: at(5).toISOString(), kind: 'retry' }),
+        ev('io.wormhole.timer.fired', 5, { ...attempt, timer_id: 't1' }),
+        ev('io.wormhole.task.started', 5, { ...attempt, attempt: 2 }),
+        ev('io.wormhole.task.started', 5, { ...inner, attempt: 2 }),
+      ],
+      {},
+    );
+    expect(result.steps.map((s) => [s.task_name, s.attempt, s.status, s.error?.status])).toEqual([
+      ['guard', 1, 'faulted', 503],
+      ['fetch', 1, 'faulted', 503],
+      ['guard', 2, 'running', undefined],
+      ['fetch', 2, 'running', undefined],
+    ]);
+    expect(result.patch.status).toBe('running');
+  });
+
+  it('does not count a timeout’s timer as waiting, nor as a step', () => {
+    const result = project(
+      base,
+      [
+        ev('io.wormhole.task.requested', 1, { ...task, input: null, attempt: 1, task: {} }),
+        ev('io.wormhole.timer.scheduled', 1, { ...task, timer_id: 't2', due_at: at(30).toISOString(), kind: 'timeout' }),
+      ],
+      {},
+    );
+    expect(result.patch.status).toBeUndefined();
+    expect(result.steps.map((s) => [s.task_name, s.status])).toEqual([['fetch', 'running']]);
+    expect(result.logs.at(-1)).toMatchObject({ level: 'debug', message: `times out at ${at(30).toISOString()}` });
   });
 
   it('marks a waiting run and cancels open steps when the run is cancelled', () => {

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import type {
-  EngineEvent,
   ExecutionPatch,
   ExecutionStatus,
   JsonValue,
   LogEntry,
   LogLevel,
   StepRun,
+  StoredEngineEvent,
   TaskRef,
 } from '@wormhole/interfaces';
 
@@ -34,12 +34,12 @@ interface Subject {
  * Turns engine events into the rows users query: the execution's status and result, one step
  * run per task attempt, and log lines. Pure: the worker applies the result to the database.
  */
-export function project(subject: Subject, events: readonly EngineEvent[], open: OpenSteps): Projection {
+export function project(subject: Subject, events: readonly StoredEngineEvent[], open: OpenSteps): Projection {
   const patch: { -readonly [K in keyof ExecutionPatch]: ExecutionPatch[K] } = {};
   const touched = new Map<string, StepRun>();
   const logs: LogEntry[] = [];
   const steps: OpenSteps = { ...open };
-  const log = (event: EngineEvent, level: LogLevel, message: string, task?: TaskRef, stepId?: string): void => {
+  const log = (event: StoredEngineEvent, level: LogLevel, message: string, task?: TaskRef, stepId?: string): void => {
     logs.push({
       tenant_id: subject.tenantId,
       execution_id: subject.executionId,
@@ -54,15 +54,15 @@ export function project(subject: Subject, events: readonly EngineEvent[], open: 
   const setStatus = (status: ExecutionStatus): void => {
     patch.status = status;
   };
-  const finish = (event: EngineEvent, status: ExecutionStatus): void => {
+  const finish = (event: StoredEngineEvent, status: ExecutionStatus): void => {
     setStatus(status);
     const at = event.time ?? new Date().toISOString();
     patch.completed_at = at;
     patch.duration_ms = Math.max(0, Date.parse(at) - Date.parse(subject.startedAt));
   };
-  const startStep = (event: EngineEvent, task: TaskRef, attempt: number, input?: JsonValue): StepRun => {
+  const startStep = (event: StoredEngineEvent, task: TaskRef, attempt: number, input?: JsonValue): StepRun => {
     const step: StepRun = {
-      id: stepRunId(subject.executionId, task.task_path, attempt, event.id),
+      id: stepRunId(subject.executionId, task.task_path, attempt, event),
       tenant_id: subject.tenantId,
       execution_id: subject.executionId,
       task_name: task.task_name,
@@ -78,7 +78,7 @@ export function project(subject: Subject, events: readonly EngineEvent[], open: 
     patch.current_task = task.task_path;
     return step;
   };
-  const endStep = (event: EngineEvent, task: TaskRef, attempt: number, fields: Partial<StepRun>): StepRun => {
+  const endStep = (event: StoredEngineEvent, task: TaskRef, attempt: number, fields: Partial<StepRun>): StepRun => {
     const current = steps[task.task_path] ?? startStep(event, task, attempt);
     const at = event.time ?? new Date().toISOString();
     const step: StepRun = {
@@ -136,12 +136,18 @@ export function project(subject: Subject, events: readonly EngineEvent[], open: 
         break;
       }
       case 'io.wormhole.task.retrying': {
-        const step = endStep(event, event.data, event.data.attempt, { status: 'faulted' });
+        const error = event.data.error;
+        const step = endStep(event, event.data, event.data.attempt, { status: 'faulted', ...(error ? { error } : {}) });
         log(event, 'warn', `task ${event.data.task_name} retrying in ${event.data.delay_ms} ms`, event.data, step.id);
         startStep(event, event.data, event.data.attempt + 1, step.input);
         break;
       }
       case 'io.wormhole.timer.scheduled':
+        // A timeout's timer runs beside the task it bounds: nothing waits for it.
+        if (event.data.kind === 'timeout') {
+          log(event, 'debug', `times out at ${event.data.due_at}`, event.data);
+          break;
+        }
         setStatus('waiting');
         if (!steps[event.data.task_path]) startStep(event, event.data, 1);
         log(event, 'debug', `waiting until ${event.data.due_at}`, event.data);
@@ -163,10 +169,17 @@ export function project(subject: Subject, events: readonly EngineEvent[], open: 
 }
 
 /**
- * Derived from the event that started the run (event ids are deterministic), so every transition
- * of one run upserts the same row and a task run again in a loop gets a row of its own.
+ * Derived from the event that started the step (event ids are deterministic), so every transition
+ * of one run upserts the same row and a task run again in a loop gets a row of its own. It begins
+ * with that event's history sequence so that steps started in the same millisecond (inline tasks)
+ * list in the order they ran: storage orders step runs by start time, attempt, then id.
  */
-export function stepRunId(executionId: string, taskPath: string, attempt: number, startedBy: string): string {
-  const digest = createHash('sha1').update(`${executionId}\n${taskPath}\n${startedBy}`).digest('hex').slice(0, 16);
-  return `st_${digest}_${attempt}`;
+export function stepRunId(
+  executionId: string,
+  taskPath: string,
+  attempt: number,
+  startedBy: { readonly id: string; readonly sequence: number },
+): string {
+  const digest = createHash('sha1').update(`${executionId}\n${taskPath}\n${startedBy.id}`).digest('hex').slice(0, 12);
+  return `st_${String(startedBy.sequence).padStart(10, '0')}_${digest}_${attempt}`;
 }

@@ -13,7 +13,9 @@ import { loadWorkerConfig, startWorker } from '@wormhole/worker';
  * composed through the services' public start functions. The API serves /health and /metrics
  * for all of them.
  */
-export async function bootAllInOne(env: Env): Promise<{ stop(): Promise<void>; graceMs: number; logger: Logger }> {
+export async function bootAllInOne(
+  env: Env,
+): Promise<{ stop(): Promise<void>; graceMs: number; logger: Logger; port: number }> {
   const apiConfig = loadApiConfig(env);
   const workerConfig = loadWorkerConfig(env);
   const executorConfig = loadExecutorConfig(env);
@@ -56,6 +58,7 @@ export async function bootAllInOne(env: Env): Promise<{ stop(): Promise<void>; g
   return {
     graceMs: apiConfig.shutdownGraceMs,
     logger,
+    port: api.port,
     stop: async () => {
       await api.stop();
       await worker.stop();

@@ -1,0 +1,242 @@
+/*
+ * Test support for the engine end to end: backends chosen by env as a user would, a local HTTP
+ * stub standing in for the services workflows call, and small REST helpers.
+ */
+import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express from 'express';
+import Redis from 'ioredis';
+import { MongoClient } from 'mongodb';
+import { Pool } from 'pg';
+import { TEST_POSTGRES, makeTempDataDir, mongoTestUrl, poolConfig, testBackends } from '@wormhole/storage';
+
+export interface BackendSetup {
+  readonly name: string;
+  /** Env of a fresh, isolated installation (own schema, key prefix, database or directory). */
+  env(): Promise<Record<string, string>>;
+  cleanup(): Promise<void>;
+}
+
+const POSTGRES_URL = `postgres://${TEST_POSTGRES.user}@${TEST_POSTGRES.host}:${TEST_POSTGRES.port}/${TEST_POSTGRES.database}`;
+
+/** Settings that keep a test run quick: reclaim and reconcile within a second or two. */
+export const FAST_ENGINE_ENV: Record<string, string> = {
+  LOG_LEVEL: 'silent',
+  API_PORT: '0',
+  API_HOST: '127.0.0.1',
+  TIMER_POLL_MS: '20',
+  STREAM_CLAIM_IDLE_MS: '1000',
+  MAX_DELIVERIES: '3',
+  SHUTDOWN_GRACE_MS: '5000',
+  HTTP_CALL_RETRY_DELAY_MS: '100',
+};
+
+function suffix(): string {
+  return randomUUID().replace(/-/g, '').slice(0, 12);
+}
+
+async function deleteRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true });
+  await redis.connect();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  redis.disconnect();
+}
+
+async function dropSchema(schema: string): Promise<void> {
+  const pool = new Pool({ ...poolConfig(TEST_POSTGRES), max: 1 });
+  await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await pool.end();
+}
+
+export function postgresWithRedisStreams(): BackendSetup {
+  const id = suffix();
+  return {
+    name: 'postgres + redis streams',
+    env: () =>
+      Promise.resolve({
+        DATABASE_TYPE: 'postgres',
+        POSTGRES_URL,
+        POSTGRES_SCHEMA: `e2e_${id}`,
+        EVENT_STREAM_TYPE: 'redis',
+        REDIS_KEY_PREFIX: `e2e:${id}:`,
+      }),
+    cleanup: async () => {
+      await dropSchema(`e2e_${id}`);
+      await deleteRedisKeys(`e2e:${id}:`);
+    },
+  };
+}
+
+export function redisOnly(): BackendSetup {
+  const id = suffix();
+  return {
+    name: 'redis storage + redis streams',
+    env: () => Promise.resolve({ DATABASE_TYPE: 'redis', REDIS_KEY_PREFIX: `e2e:${id}:` }),
+    cleanup: () => deleteRedisKeys(`e2e:${id}:`),
+  };
+}
+
+export function mongoWithRedisStreams(): BackendSetup {
+  const id = suffix();
+  const url = mongoTestUrl() ?? '';
+  return {
+    name: 'mongo + redis streams',
+    env: () =>
+      Promise.resolve({
+        DATABASE_TYPE: 'mongo',
+        MONGODB_URL: url,
+        MONGODB_DATABASE: `e2e_${id}`,
+        REDIS_KEY_PREFIX: `e2e:${id}:`,
+      }),
+    cleanup: async () => {
+      const client = await MongoClient.connect(url);
+      await client.db(`e2e_${id}`).dropDatabase();
+      await client.close();
+      await deleteRedisKeys(`e2e:${id}:`);
+    },
+  };
+}
+
+export function embedded(): BackendSetup {
+  let dir = '';
+  return {
+    name: 'embedded (no servers)',
+    env: async () => {
+      dir = await makeTempDataDir();
+      return { DATABASE_TYPE: 'embedded', WORMHOLE_DATA_DIR: dir };
+    },
+    cleanup: () => fs.rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Every installation a user can choose, for the backends reachable in this run. */
+export function everySetup(): BackendSetup[] {
+  const setups = [embedded(), postgresWithRedisStreams(), redisOnly()];
+  if (testBackends().includes('mongo')) setups.push(mongoWithRedisStreams());
+  return setups;
+}
+
+/** The outside services a workflow calls: `/price` answers, `/slow` takes its time, `/fail` is 500. */
+export interface HttpStub {
+  readonly url: string;
+  /** Requests received per path. */
+  readonly hits: Map<string, number>;
+  close(): Promise<void>;
+}
+
+export async function startHttpStub(): Promise<HttpStub> {
+  const hits = new Map<string, number>();
+  const app = express();
+  app.use((req, _res, next) => {
+    hits.set(req.path, (hits.get(req.path) ?? 0) + 1);
+    next();
+  });
+  app.get('/price', (_req, res) => {
+    res.json({ status: 'ok', unit_price: 7 });
+  });
+  app.get('/slow', (req, res) => {
+    const ms = Number(req.query.ms ?? 500);
+    setTimeout(() => res.json({ slept: ms }), ms);
+  });
+  app.get('/fail', (_req, res) => {
+    res.status(500).json({ message: 'inventory is down' });
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    hits,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** A small client of the REST API for one tenant. */
+export class Api {
+  constructor(
+    readonly base: string,
+    readonly tenant: string,
+  ) {}
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const response = await fetch(`${this.base}/api/v1/${this.tenant}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
+  async createWorkflow(name: string, tasks: unknown[]): Promise<string> {
+    const definition = { document: { dsl: '1.0.0', namespace: 'e2e', name, version: '1.0.0' }, do: tasks };
+    const created = await this.request<{ id: string }>('POST', '/workflows', { name, definition });
+    if (created.status !== 201) throw new Error(`create workflow: ${created.status} ${JSON.stringify(created.body)}`);
+    return created.body.id;
+  }
+
+  async execute(workflowId: string, body: Record<string, unknown> = {}): Promise<string> {
+    const started = await this.request<{ id: string }>('POST', `/workflows/${workflowId}/execute`, body);
+    if (started.status !== 202) throw new Error(`execute: ${started.status} ${JSON.stringify(started.body)}`);
+    return started.body.id;
+  }
+
+  async execution(id: string): Promise<ExecutionView> {
+    return (await this.request<ExecutionView>('GET', `/executions/${id}`)).body;
+  }
+
+  /** Polls until the run is in one of `statuses` (default: any terminal one). */
+  async until(
+    id: string,
+    statuses: readonly string[] = ['completed', 'faulted', 'cancelled'],
+    timeoutMs = 20_000,
+  ): Promise<ExecutionView> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const execution = await this.execution(id);
+      if (statuses.includes(execution.status)) return execution;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `execution ${id} still ${execution.status} after ${timeoutMs} ms, wanted ${statuses.join('|')}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  async items<T>(path: string): Promise<T[]> {
+    return (await this.request<{ items: T[] }>('GET', path)).body.items;
+  }
+}
+
+export interface ExecutionView {
+  readonly id: string;
+  readonly status: string;
+  readonly output?: unknown;
+  readonly error?: { type: string; status: number; title?: string; detail?: string };
+}
+
+export interface StepView {
+  readonly task_name: string;
+  readonly task_type: string;
+  readonly status: string;
+  readonly attempt: number;
+  readonly duration_ms?: number;
+}
+
+export interface EventView {
+  readonly id: string;
+  readonly type: string;
+  readonly data?: { task_path?: string; attempt?: number };
+}
