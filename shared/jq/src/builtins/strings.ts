@@ -1,0 +1,71 @@
+import { splitString } from '../ops';
+import { defineFn } from '../registry';
+import { fail, typeFail } from '../runtime';
+import type { Json } from '../value';
+
+
+function str(v: Json, msg: string): string {
+  if (typeof v !== 'string') return fail(msg);
+  return v;
+}
+
+defineFn('startswith', 1, (v, p) =>
+  str(v, 'startswith() requires string inputs').startsWith(str(p, 'startswith() requires string inputs')),
+);
+defineFn('endswith', 1, (v, p) =>
+  str(v, 'endswith() requires string inputs').endsWith(str(p, 'endswith() requires string inputs')),
+);
+defineFn('ltrimstr', 1, (v, p) => {
+  if (typeof v !== 'string' || typeof p !== 'string') return v;
+  return v.startsWith(p) ? v.slice(p.length) : v;
+});
+defineFn('rtrimstr', 1, (v, p) => {
+  if (typeof v !== 'string' || typeof p !== 'string') return v;
+  return v.endsWith(p) && p !== '' ? v.slice(0, v.length - p.length) : v;
+});
+
+// jq trims ASCII whitespace only.
+const WS = '[ \\t\\n\\r\\f\\v]';
+const LEFT = new RegExp(`^${WS}+`);
+const RIGHT = new RegExp(`${WS}+$`);
+defineFn('trim', 0, (v) =>
+  typeof v === 'string' ? v.replace(LEFT, '').replace(RIGHT, '') : typeFail(v, 'cannot be trimmed'),
+);
+defineFn('ltrim', 0, (v) => (typeof v === 'string' ? v.replace(LEFT, '') : typeFail(v, 'cannot be trimmed')));
+defineFn('rtrim', 0, (v) => (typeof v === 'string' ? v.replace(RIGHT, '') : typeFail(v, 'cannot be trimmed')));
+
+defineFn('explode', 0, (v) => {
+  if (typeof v !== 'string') return typeFail(v, 'cannot be exploded, as it is not a string');
+  const out: number[] = [];
+  for (const c of v) out.push(c.codePointAt(0) as number);
+  return out;
+});
+
+defineFn('implode', 0, (v) => {
+  if (!Array.isArray(v)) return typeFail(v, 'cannot be imploded, must be an array of codepoints');
+  let s = '';
+  for (const c of v) {
+    if (typeof c !== 'number') return fail('Unicode codepoint must be numeric');
+    const cp = Math.trunc(c);
+    // Invalid codepoints (surrogates, out of range) become U+FFFD, as jq does.
+    s += cp < 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? '\uFFFD' : String.fromCodePoint(cp);
+  }
+  return s;
+});
+
+defineFn('split', 1, (v, sep) => {
+  if (typeof v !== 'string' || typeof sep !== 'string') return fail('split input and separator must be strings');
+  return splitString(v, sep);
+});
+
+defineFn('ascii_downcase', 0, (v) =>
+  typeof v === 'string'
+    ? v.replace(/[A-Z]/g, (c) => c.toLowerCase())
+    : typeFail(v, 'cannot be lowercased, as it is not a string'),
+);
+defineFn('ascii_upcase', 0, (v) =>
+  typeof v === 'string'
+    ? v.replace(/[a-z]/g, (c) => c.toUpperCase())
+    : typeFail(v, 'cannot be uppercased, as it is not a string'),
+);
+

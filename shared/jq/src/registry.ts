@@ -1,0 +1,48 @@
+import type { Emit, Env, Filter, Path, PathEmit } from './runtime';
+import { invalidPath } from './runtime';
+import type { Json } from './value';
+
+/** A builtin implemented in TypeScript. Filter arguments are run with the caller's `env`. */
+export interface Native {
+  run(input: Json, args: readonly Filter[], env: Env, emit: Emit): boolean;
+  paths?(input: Json, path: Path, args: readonly Filter[], env: Env, emit: PathEmit): boolean;
+}
+
+const natives = new Map<string, Native>();
+
+export function defineNative(name: string, arity: number, native: Native): void {
+  natives.set(`${name}/${arity}`, native);
+}
+
+export function findNative(name: string, arity: number): Native | undefined {
+  return natives.get(`${name}/${arity}`);
+}
+
+export function nativeNames(): string[] {
+  return [...natives.keys()];
+}
+
+/**
+ * A builtin that maps values to one value (jq's "cfunction"): arguments are evaluated to values,
+ * all combinations tried, the last argument varying slowest, as jq does.
+ */
+export function defineFn(name: string, arity: number, fn: (input: Json, ...args: Json[]) => Json): void {
+  defineNative(name, arity, {
+    run(input, args, env, emit) {
+      if (args.length === 0) return emit(fn(input));
+      const vals: Json[] = new Array<Json>(args.length);
+      const go = (i: number): boolean => {
+        if (i < 0) return emit(fn(input, ...vals));
+        const arg = args[i] as Filter;
+        return arg.run(input, env, (v) => {
+          vals[i] = v;
+          return go(i - 1);
+        });
+      };
+      return go(args.length - 1);
+    },
+    paths(input, _path, args, env) {
+      return this.run(input, args, env, invalidPath);
+    },
+  });
+}

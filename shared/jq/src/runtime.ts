@@ -1,0 +1,88 @@
+import { JqBudgetError, JqRuntimeError } from './errors';
+import type { Json, JsonObject } from './value';
+import { describe, dumpTruncated } from './value';
+
+/** Per-evaluation state shared by every closure of one run. */
+export interface Ctx {
+  steps: number;
+  readonly maxSteps: number;
+  readonly maxOutputBytes: number;
+  /** Variables bound by the host (`$input`, `$context`, …), looked up by name. */
+  readonly globals: Readonly<Record<string, Json>>;
+  /** What `$ENV` and `env` return: the host decides, default empty. */
+  readonly envObject: JsonObject;
+  readonly now: () => number;
+}
+
+/**
+ * The runtime environment: a linked list whose shape mirrors the compile-time scope, so a name is
+ * resolved once at compile time to a number of hops. Nodes hold a variable's value, a filter
+ * argument (`Closure`), a label token, or nothing (a function's own node, for recursion).
+ */
+export interface Env {
+  readonly v: unknown;
+  readonly next: Env | null;
+  readonly ctx: Ctx;
+}
+
+/** Receives one output; returns false to ask the producer to stop (`limit`, `first`, …). */
+export type Emit = (v: Json) => boolean;
+export type Path = Json[];
+export type PathEmit = (v: Json, path: Path) => boolean;
+
+/**
+ * A compiled jq expression. `run` emits values; `paths` emits (value, path) pairs for path
+ * expressions (`path(f)`, assignment), starting from the value `input` found at `path`.
+ * Both return false when a consumer asked to stop, true when the stream ended.
+ */
+export interface Filter {
+  run(input: Json, env: Env, emit: Emit): boolean;
+  paths(input: Json, path: Path, env: Env, emit: PathEmit): boolean;
+}
+
+/** A filter argument bound with the environment of its call site. */
+export interface Closure {
+  readonly filter: Filter;
+  readonly env: Env;
+}
+
+export function push(env: Env, v: unknown): Env {
+  return { v, next: env, ctx: env.ctx };
+}
+
+export function lookup(env: Env, hops: number): Env {
+  let e: Env | null = env;
+  for (let i = 0; i < hops && e !== null; i++) e = e.next;
+  if (e === null) throw new Error('jq: environment shorter than its scope (compiler bug)');
+  return e;
+}
+
+/** Counts one unit of work; the cheap guard against runaway programs. */
+export function step(ctx: Ctx): void {
+  if (++ctx.steps > ctx.maxSteps) throw new JqBudgetError('steps', ctx.maxSteps);
+}
+
+export function fail(message: string | Json): never {
+  throw new JqRuntimeError(message);
+}
+
+export function invalidPath(v: Json): never {
+  return fail(`Invalid path expression with result ${dumpTruncated(v)}`);
+}
+
+/** A filter usable only for values: in path mode every output is an invalid path. */
+export function valueOnly(run: Filter['run']): Filter {
+  return {
+    run,
+    paths: (input, _path, env) => run(input, env, invalidPath),
+  };
+}
+
+/** Thrown by `break $label`; only the matching `label` catches it, never `try`. */
+export class BreakSignal {
+  constructor(readonly label: object) {}
+}
+
+export function typeFail(v: Json, msg: string): never {
+  return fail(`${describe(v)} ${msg}`);
+}
