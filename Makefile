@@ -1,4 +1,5 @@
-.PHONY: install build dev start test test-unit test-int test-e2e lint typecheck verify migrate mongo clean
+.PHONY: install build dev start test test-unit test-int test-e2e lint typecheck verify migrate mongo clean \
+	docker-build compose-up compose-down deploy-check k8s-render k8s-apply
 
 install:
 	npm ci
@@ -40,3 +41,29 @@ mongo:
 
 clean:
 	rm -rf shared/*/dist services/*/dist
+
+# --- Deployment (docs/operations.md) ---
+IMAGE ?= wormhole:local
+
+docker-build:
+	docker build -t $(IMAGE) .
+
+# Redis (AOF), Postgres, Mongo, api, 2 workers, executor; the API on localhost:8080.
+compose-up:
+	docker compose up -d --build
+
+compose-down:
+	docker compose down
+
+# Static checks of Dockerfile, docker-compose.yml and deploy/k8s (no docker or cluster needed).
+deploy-check:
+	npx jest test/deploy test/k8s-schema test/operations-docs
+
+k8s-render:
+	kubectl kustomize deploy/k8s
+
+# A Job's pod template is immutable: delete the finished migration job, then apply everything.
+k8s-apply:
+	kubectl -n wormhole delete job wormhole-migrate --ignore-not-found
+	kubectl apply -k deploy/k8s
+	kubectl -n wormhole wait --for=condition=complete job/wormhole-migrate --timeout=10m
