@@ -10,7 +10,9 @@ import { startApi } from './server';
  * Composition root of the API service: reads config from `env`, builds the adapters, wires them
  * and starts. Returns how to stop everything it started.
  */
-export async function bootApi(env: Env): Promise<{ stop(): Promise<void>; graceMs: number; logger: Logger }> {
+export async function bootApi(
+  env: Env,
+): Promise<{ stop(): Promise<void>; graceMs: number; logger: Logger; port: number }> {
   const config = loadApiConfig(env);
   const transport = loadTransportConfig(env, config.storage.type);
   const logger = createWinstonLogger({ service: 'api', level: config.logLevel });
@@ -21,6 +23,7 @@ export async function bootApi(env: Env): Promise<{ stop(): Promise<void>; graceM
   return {
     graceMs: config.shutdownGraceMs,
     logger,
+    port: api.port,
     stop: async () => {
       await api.stop();
       await backends.close();

@@ -7,6 +7,7 @@ import type {
   Subscription,
   TimerStore,
 } from '@wormhole/interfaces';
+import { NotFoundError } from '@wormhole/interfaces';
 import type { HealthServer } from '@wormhole/platform';
 import { startHealthServer } from '@wormhole/platform';
 import type { ExecutorConfig } from './config';
@@ -46,19 +47,22 @@ export async function startExecutor(deps: ExecutorDeps): Promise<RunningExecutor
       types: ['io.wormhole.task.requested', 'io.wormhole.timer.scheduled', 'io.wormhole.execution.cancelled'],
       concurrency: config.concurrency,
     },
-    (message) => handle(message, runner, deps.timers),
+    (message) => handle(message, runner, deps),
   );
   timerLoop.start();
   let ready = true;
-  const health: HealthServer = await startHealthServer({
-    port: config.healthPort,
-    service: 'executor',
-    health: () => deps.db.health(),
-    ready: () => ready,
-    metrics: deps.metrics,
-  });
+  const health: HealthServer | undefined =
+    deps.serveHealth === false
+      ? undefined
+      : await startHealthServer({
+          port: config.healthPort,
+          service: 'executor',
+          health: () => deps.db.health(),
+          ready: () => ready,
+          metrics: deps.metrics,
+        });
   deps.logger.info('executor started', {
-    health_port: health.port,
+    ...(health ? { health_port: health.port } : {}),
     kinds: registry.kinds(),
     concurrency: config.concurrency,
   });
@@ -72,13 +76,22 @@ export async function startExecutor(deps: ExecutorDeps): Promise<RunningExecutor
   };
 }
 
-async function handle(message: StreamMessage, runner: TaskRunner, timers: TimerStore): Promise<void> {
+async function handle(message: StreamMessage, runner: TaskRunner, deps: ExecutorDeps): Promise<void> {
   const event = message.event;
   switch (event.type) {
     case 'io.wormhole.task.requested':
+      if (await hasEnded(deps.db, event.tenantid, event.executionid)) {
+        // A late duplicate (redelivery, replay): the run is over, so its side effect must not happen.
+        deps.logger.info('skipped a task of an ended execution', {
+          tenant_id: event.tenantid,
+          execution_id: event.executionid,
+          task: event.data.task_path,
+        });
+        return;
+      }
       return runner.run(event);
     case 'io.wormhole.timer.scheduled':
-      return timers.schedule({
+      return deps.timers.schedule({
         id: event.data.timer_id,
         tenantId: event.tenantid,
         workflowId: event.workflowid,
@@ -92,5 +105,17 @@ async function handle(message: StreamMessage, runner: TaskRunner, timers: TimerS
       return;
     default:
       return;
+  }
+}
+
+const ENDED: ReadonlySet<string> = new Set(['completed', 'faulted', 'cancelled']);
+
+/** True when the execution has ended or does not exist (a request for it is stale). */
+async function hasEnded(db: Database, tenantId: string, executionId: string): Promise<boolean> {
+  try {
+    return ENDED.has((await db.executions.get(tenantId, executionId)).status);
+  } catch (e) {
+    if (e instanceof NotFoundError) return true;
+    throw e;
   }
 }

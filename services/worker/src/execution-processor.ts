@@ -1,7 +1,7 @@
 import type { Database, EngineEvent, EventStream, Logger, Metrics, StoredEngineEvent } from '@wormhole/interfaces';
 import { ConflictError, dslError, engineEvent, ensureError } from '@wormhole/interfaces';
 import type { Decision, ExecutionState, ExpressionEvaluator, WorkflowDocument } from '@wormhole/dsl';
-import { applyEvent, decide, initialState, markPersisted } from '@wormhole/dsl';
+import { applyEvent, decide, initialState, markPersisted, pendingWork } from '@wormhole/dsl';
 import type { DefinitionCache } from './definition-cache';
 import type { StateCache } from './state-cache';
 import type { LoadedExecution } from './state-loader';
@@ -145,13 +145,29 @@ export class ExecutionProcessor {
     await persistProjection(this.db, state, {}, [events[at]!, ...followers], {
       logs: false,
     });
-    await this.publish(followers);
+    await this.publish(followers.filter((follower) => stillAwaited(state, follower)));
   }
 
   private async publish(events: readonly EngineEvent[]): Promise<void> {
     for (const event of events) {
       if (OUTBOUND.has(event.type)) await this.stream.publish(stripSequence(event));
     }
+  }
+}
+
+/**
+ * Whether the run still waits for what an outbound event asked for. A redelivered event re-sends
+ * only those: a task whose outcome is already in the history must not be run again.
+ */
+function stillAwaited(state: ExecutionState, event: EngineEvent): boolean {
+  const pending = pendingWork(state);
+  switch (event.type) {
+    case 'io.wormhole.task.requested':
+      return pending.tasks.some((t) => t.path === event.data.task_path && t.attempt === event.data.attempt);
+    case 'io.wormhole.timer.scheduled':
+      return pending.timers.some((t) => t.timerId === event.data.timer_id);
+    default:
+      return true;
   }
 }
 
