@@ -35,12 +35,22 @@ export interface EngineEventPayloads {
     then?: string;
   };
   'io.wormhole.task.failed': TaskRef & { attempt: number; error: DslError; retryable: boolean; context?: JsonObject };
-  'io.wormhole.task.retrying': TaskRef & { attempt: number; delay_ms: number };
-  'io.wormhole.timer.scheduled': TaskRef & { timer_id: string; due_at: string };
+  /**
+   * `attempt` is the attempt that failed; the next one is `attempt + 1`. `error`, when present, is
+   * the error that caused the retry (a `try`'s catch writes it; the executor's own retries may not).
+   */
+  'io.wormhole.task.retrying': TaskRef & { attempt: number; delay_ms: number; error?: DslError };
+  /**
+   * `kind` says what the timer is for: a `wait` task (the default when absent), a retry delay, or
+   * a `timeout` deadline (which does not make the execution wait; the workflow's has task_path "").
+   */
+  'io.wormhole.timer.scheduled': TaskRef & { timer_id: string; due_at: string; kind?: TimerKind };
   'io.wormhole.timer.fired': TaskRef & { timer_id: string };
   'io.wormhole.event.emitted': { event: CloudEvent };
   'io.wormhole.event.received': { event: CloudEvent };
 }
+
+export type TimerKind = 'wait' | 'retry' | 'timeout';
 
 export interface TaskRef {
   /** JSON pointer of the task in the document, e.g. "/do/0/fetch". */
