@@ -207,21 +207,21 @@ do:
     expect(decision.state.error).toMatchObject({ type: DSL_ERROR_TYPES.expression.type, instance: '/input/from' });
   });
 
-  it('faults with a not-implemented runtime error for constructs of the next issue', () => {
+  it('faults with a not-implemented runtime error for constructs not implemented yet (listen)', () => {
     const r = run(`
 do:
-  - loop:
-      for:
-        in: '\${ .items }'
-      do:
-        - noop:
-            set: {}
+  - await:
+      listen:
+        to:
+          one:
+            with:
+              type: com.example.ready
 `);
     const decision = r.receive(started({ items: [1] }));
     expect(decision.state.error).toMatchObject({
       type: DSL_ERROR_TYPES.runtime.type,
       status: 501,
-      instance: '/do/0/loop',
+      instance: '/do/0/await',
     });
   });
 });

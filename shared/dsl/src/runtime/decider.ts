@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { EngineEvent, JsonObject } from '@wormhole/interfaces';
 import type { WorkflowDocument } from './document';
+import { isWithin } from './document';
 import type { EventDraft } from './events';
 import { toEngineEvent } from './events';
 import type { ExpressionEvaluator } from './expressions';
 import { applyEvent } from './fold';
 import type { StepContext } from './scope';
-import type { ExecutionState } from './state';
-import { currentRun } from './state';
-import { finishTask, propagateFailure, resumeTask, runTask, startWorkflow } from './tasks';
+import type { ExecutionState, TaskRun } from './state';
+import { OWN_EVENT_ID } from './task-events';
+import { finishTask, propagateFailure, resumeTask, retryTask, runTask, startWorkflow, timedOut } from './tasks';
 
 export interface DecideOptions {
   /** CloudEvents `source` of the events decided. */
@@ -78,15 +79,18 @@ export function decide(
       return { events, state: current, yielded: true };
     }
     for (const eventDraft of drafts) {
-      const event = toEngineEvent(eventDraft, {
-        id: idOf(events.length + 1),
+      const id = idOf(events.length + 1);
+      const event = toEngineEvent(withOwnTimerId(eventDraft, id), {
+        id,
         time: now,
         source: options.source ?? 'wormhole/worker',
         identity,
       });
       const next = applyEvent(current, event);
-      // A decided event the fold ignores would make the decider ask the same question forever.
-      if (next.eventCount === current.eventCount || sameProgress(next, current)) {
+      // A decided event the fold ignores would make the decider ask the same question forever
+      // (an emitted event is only a record, and the task.completed that follows it moves on).
+      const informational = eventDraft.type === 'io.wormhole.event.emitted';
+      if (next.eventCount === current.eventCount || (!informational && sameProgress(next, current))) {
         throw new Error(`decided ${event.type} for '${taskPathOf(eventDraft)}' but it changed nothing`);
       }
       events.push(event);
@@ -105,15 +109,33 @@ export function deterministicEventId(executionId: string, causeId: string, index
   return `ev_${digest.slice(0, 26)}`;
 }
 
+/**
+ * The events of the next transition. A fired timeout comes first; then the first run, in the
+ * order the runs started, that holds no other run and has something to do. Sequential flow has
+ * one such run (the innermost); a fork has one per branch, stepped in that fixed order.
+ */
 function nextStep(ctx: StepContext): EventDraft[] {
-  if (ctx.state.status !== 'running') return [];
-  const run = currentRun(ctx.state);
-  if (run === undefined) return startWorkflow(ctx);
+  const status = ctx.state.status;
+  if (status !== 'running' && status !== 'waiting') return [];
+  const expired = timedOut(ctx);
+  if (expired.length > 0) return expired;
+  if (ctx.state.tasks.length === 0) return status === 'running' ? startWorkflow(ctx) : [];
+  for (const run of ctx.state.tasks) {
+    if (ctx.state.tasks.some((inner) => isWithin(inner.path, run.path))) continue;
+    const drafts = stepRun(ctx, run);
+    if (drafts.length > 0) return drafts;
+  }
+  return [];
+}
+
+function stepRun(ctx: StepContext, run: TaskRun): EventDraft[] {
   switch (run.phase) {
     case 'started':
       return runTask(ctx, run);
     case 'resumed':
-      return resumeTask(run);
+      return resumeTask(ctx, run);
+    case 'retrying':
+      return retryTask(ctx, run);
     case 'completed':
       return finishTask(ctx, run);
     case 'failed':
@@ -124,8 +146,21 @@ function nextStep(ctx: StepContext): EventDraft[] {
   }
 }
 
+/** A timer scheduled with `OWN_EVENT_ID` gets the id of its own event. */
+function withOwnTimerId(eventDraft: EventDraft, id: string): EventDraft {
+  if (eventDraft.type !== 'io.wormhole.timer.scheduled' || eventDraft.data.timer_id !== OWN_EVENT_ID) {
+    return eventDraft;
+  }
+  return { type: eventDraft.type, data: { ...eventDraft.data, timer_id: id } };
+}
+
 function sameProgress(next: ExecutionState, current: ExecutionState): boolean {
-  return next.status === current.status && next.tasks === current.tasks && next.context === current.context;
+  return (
+    next.status === current.status &&
+    next.tasks === current.tasks &&
+    next.context === current.context &&
+    next.deadline === current.deadline
+  );
 }
 
 function taskPathOf(eventDraft: EventDraft): string {

@@ -1,4 +1,11 @@
-import type { EngineEvent, EngineEventPayloads, EngineEventType, JsonObject, JsonValue } from '@wormhole/interfaces';
+import type {
+  DslError,
+  EngineEvent,
+  EngineEventPayloads,
+  EngineEventType,
+  JsonObject,
+  JsonValue,
+} from '@wormhole/interfaces';
 import { engineEvent } from '@wormhole/interfaces';
 import type { ExecutionIdentity } from './state';
 
@@ -10,13 +17,32 @@ import type { ExecutionIdentity } from './state';
  *
  * - task.started `input`: the task's transformed input; `raw_input` when `input.from` changed it;
  * - task.started/completed/failed `context`: the new `$context`, present only when it changed;
- * - task.completed `then`: the flow directive the task chose (the matching `switch` case).
+ * - task.completed `then`: the flow directive the task chose (the matching `switch` case);
+ * - task.started `variables`: the `$name` variables the task and its subtasks see (`for`, `catch.as`);
+ * - task.started `body`: on a composite task that is already running (same attempt), the task
+ *   moves on inside itself: a `for` starts an iteration, a `try` starts its `catch.do`, a `fork`
+ *   records a finished branch. Such a task.started starts no new run.
  */
 export interface RuntimePayloadExtras {
-  'io.wormhole.task.started': { input: JsonValue; raw_input?: JsonValue; context?: JsonObject };
+  'io.wormhole.task.started': {
+    input: JsonValue;
+    raw_input?: JsonValue;
+    context?: JsonObject;
+    variables?: JsonObject;
+    body?: BodyProgress;
+  };
   'io.wormhole.task.completed': { context?: JsonObject; then?: string };
   'io.wormhole.task.failed': { context?: JsonObject };
 }
+
+/** How a running composite task moves on inside itself (see `RuntimePayloadExtras`). */
+export type BodyProgress =
+  /** `for`: iteration `index` starts with `input`; `items` (the evaluated `for.in`) on the first only. */
+  | { readonly kind: 'iteration'; readonly index: number; readonly input: JsonValue; readonly items?: JsonValue[] }
+  /** `try`: its catch handles `error` with `catch.do`. */
+  | { readonly kind: 'catch'; readonly error: DslError }
+  /** `fork`: the branch at `path` finished with this transformed output. */
+  | { readonly kind: 'branch'; readonly path: string; readonly output: JsonValue };
 
 export type RuntimePayload<K extends EngineEventType> = EngineEventPayloads[K] &
   (K extends keyof RuntimePayloadExtras ? RuntimePayloadExtras[K] : unknown);
@@ -60,13 +86,41 @@ function isJsonObject(value: unknown): value is JsonObject {
 }
 
 /** The runtime's extras of a `task.started`; undefined for a task.started written by someone else. */
-export function startedExtras(
-  data: unknown,
-): { input: JsonValue; rawInput?: JsonValue; context?: JsonObject } | undefined {
+export function startedExtras(data: unknown):
+  | {
+      input: JsonValue;
+      rawInput?: JsonValue;
+      context?: JsonObject;
+      variables?: JsonObject;
+      body?: BodyProgress;
+    }
+  | undefined {
   if (!(data !== null && typeof data === 'object' && 'input' in data)) return undefined;
   const input = field(data, 'input') as JsonValue;
   const rawInput = field(data, 'raw_input') as JsonValue | undefined;
-  return { input, ...(rawInput !== undefined && { rawInput }), ...contextExtra(data) };
+  const variables = field(data, 'variables');
+  const body = field(data, 'body');
+  return {
+    input,
+    ...(rawInput !== undefined && { rawInput }),
+    ...contextExtra(data),
+    ...(isJsonObject(variables) && { variables }),
+    ...(isBodyProgress(body) && { body }),
+  };
+}
+
+function isBodyProgress(value: unknown): value is BodyProgress {
+  if (!isJsonObject(value)) return false;
+  switch (value.kind) {
+    case 'iteration':
+      return typeof value.index === 'number' && 'input' in value;
+    case 'catch':
+      return isJsonObject(value.error);
+    case 'branch':
+      return typeof value.path === 'string' && 'output' in value;
+    default:
+      return false;
+  }
 }
 
 export function contextExtra(data: unknown): { context?: JsonObject } {

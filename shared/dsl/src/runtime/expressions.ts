@@ -15,6 +15,19 @@ export interface ExpressionArguments {
   readonly workflow?: JsonValue;
   readonly runtime?: JsonValue;
   readonly authorization?: JsonValue;
+  /**
+   * Variables a task's scope binds besides the standard arguments, as `$name`: `for.each` and
+   * `for.at` inside a loop, `catch.as` inside a catch. Names must be jq identifiers; a variable
+   * never hides a standard argument.
+   */
+  readonly variables?: JsonObject;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** True when `name` can be bound as a jq `$name` variable. */
+export function isVariableName(name: string): boolean {
+  return IDENTIFIER.test(name);
 }
 
 export const EXPRESSION_ARGUMENT_NAMES = [

@@ -1,39 +1,28 @@
-import type { DslError, JsonObject, JsonValue } from '@wormhole/interfaces';
+import type { Specification } from '@serverlessworkflow/sdk';
+import type { JsonObject, JsonValue } from '@wormhole/interfaces';
 import type { TaskEntry } from './document';
-import { isWithin, listPointerOf, taskList } from './document';
-import { DslFault, configurationFault } from './errors';
+import { listPointerOf, taskAt, taskList } from './document';
+import { configurationFault } from './errors';
 import { draft } from './events';
 import type { EventDraft } from './events';
 import { evaluateCondition, evaluateField } from './expressions';
 import type { StepContext } from './scope';
 import { taskDescriptor, workflowArguments } from './scope';
 import type { TaskRun } from './state';
+import type { Carry } from './task-events';
+import { contextChange, faultOf, iterationInside, ownerRun, taskCompleted, taskFailed, taskRef } from './task-events';
+import { deadlineDrafts } from './timeouts';
+import { validated } from './schemas';
+
+export type { Carry } from './task-events';
+export { faultOf, ownerRun, taskFailed, taskRef } from './task-events';
 
 /*
  * Moving through task lists. A step that carries a result on (a task's transformed output and
  * the new $context) writes them into the next event: the next task's task.started, the enclosing
- * task's task.completed, or execution.completed. That is how the fold learns what it cannot compute.
+ * task's task.completed (or its next iteration, or its record of a finished branch), or
+ * execution.completed. That is how the fold learns what it cannot compute.
  */
-
-/** The data a step carries from one task to the next. */
-export interface Carry {
-  readonly output: JsonValue;
-  readonly context: JsonObject;
-}
-
-/** The innermost run that contains `path` (a task or a task list), or undefined for the workflow itself. */
-export function ownerRun(ctx: StepContext, path: string): TaskRun | undefined {
-  return ctx.state.tasks.filter((run) => isWithin(path, run.path)).pop();
-}
-
-/** `context` for an event, when the step changed it. */
-export function contextChange(ctx: StepContext, context: JsonObject): { context?: JsonObject } {
-  return context === ctx.state.context ? {} : { context };
-}
-
-export function taskRef(entry: Pick<TaskEntry, 'path' | 'name' | 'type'>) {
-  return { task_path: entry.path, task_name: entry.name, task_type: entry.type };
-}
 
 /** Runs the task list at `list` from `index` on, with `carry.output` as the next task's raw input. */
 export function enterList(ctx: StepContext, list: string, index: number, carry: Carry): EventDraft[] {
@@ -47,27 +36,43 @@ export function enterList(ctx: StepContext, list: string, index: number, carry: 
   return completeScope(ctx, ownerRun(ctx, list), carry);
 }
 
-/** task.started for `entry`, or undefined when its `if` skips it (its raw input then flows on). */
-function startTask(ctx: StepContext, entry: TaskEntry, carry: Carry): EventDraft[] | undefined {
+/**
+ * task.started for `entry` (and its timeout's timer), or undefined when its `if` skips it (its raw
+ * input then flows on). A task inherits the attempt, the loop iteration and the variables of the
+ * run it is part of, so that tasks run again by a retry or a loop are told apart.
+ */
+export function startTask(ctx: StepContext, entry: TaskEntry, carry: Carry): EventDraft[] | undefined {
   const { definition } = entry;
-  const args = { ...workflowArguments(ctx, carry.context), task: taskDescriptor(entry, carry.output) };
+  const owner = ownerRun(ctx, entry.path);
+  const attempt = owner?.attempt ?? 1;
+  const iteration = iterationInside(owner);
+  const variables = owner?.variables;
+  const ref = { ...entry, ...(iteration !== undefined && { iteration }) };
+  const args = {
+    ...workflowArguments(ctx, carry.context),
+    task: taskDescriptor(entry, carry.output),
+    ...(variables !== undefined && { variables }),
+  };
   try {
     if (definition.if !== undefined && !evaluateCondition(ctx.evaluator, definition.if, carry.output, args)) {
       return undefined;
     }
+    validated(definition.input?.schema, carry.output, 'input');
     const from = definition.input?.from;
     const input = from === undefined ? carry.output : evaluateField(ctx.evaluator, from, carry.output, args);
     return [
       draft('io.wormhole.task.started', {
-        ...taskRef(entry),
-        attempt: 1,
+        ...taskRef(ref),
+        attempt,
         input,
         ...(from !== undefined && { raw_input: carry.output }),
         ...contextChange(ctx, carry.context),
+        ...(variables !== undefined && { variables }),
       }),
+      ...deadlineDrafts(ctx, definition.timeout, ref, input, { ...args, input }),
     ];
   } catch (e) {
-    return [taskFailed(ctx, entry, 1, faultOf(e, entry.path), carry.context)];
+    return [taskFailed(ctx, ref, attempt, faultOf(e, entry.path), carry.context)];
   }
 }
 
@@ -75,7 +80,10 @@ function startTask(ctx: StepContext, entry: TaskEntry, carry: Carry): EventDraft
 export function follow(ctx: StepContext, run: TaskRun, directive: string, carry: Carry): EventDraft[] {
   const list = listPointerOf(run.path);
   if (directive === 'end') return completeWorkflow(ctx, carry);
-  if (directive === 'exit') return completeScope(ctx, ownerRun(ctx, run.path), carry);
+  const owner = ownerRun(ctx, run.path);
+  // A branch of a fork ends with itself: its siblings are the other branches, not what comes next.
+  if (owner?.type === 'fork') return branchFinished(ctx, owner, run, carry);
+  if (directive === 'exit') return completeScope(ctx, owner, carry);
   const tasks = taskList(ctx.document, list);
   const index =
     directive === 'continue'
@@ -88,20 +96,93 @@ export function follow(ctx: StepContext, run: TaskRun, directive: string, carry:
   return enterList(ctx, list, index, carry);
 }
 
-/** The scope of `owner` (the workflow when undefined) is done, with the last task's output as its own. */
+/**
+ * The task list of `owner` (the workflow when undefined) is done, with the last task's output as
+ * its own: the owner completes, or, for a `for`, moves to its next item.
+ */
 function completeScope(ctx: StepContext, owner: TaskRun | undefined, carry: Carry): EventDraft[] {
   if (owner === undefined) return completeWorkflow(ctx, carry);
+  if (owner.type === 'for' && owner.loop !== undefined) {
+    return nextIteration(ctx, owner, owner.loop.index + 1, carry, owner.loop.items);
+  }
+  return [taskCompleted(ctx, owner, carry.output, carry.context)];
+}
+
+/**
+ * A `for` run goes on with item `index` (its iteration: a task.started of the running `for`), or
+ * completes when the items run out or its `while` no longer holds. Each iteration's input is the
+ * previous one's output.
+ */
+export function nextIteration(
+  ctx: StepContext,
+  run: TaskRun,
+  index: number,
+  carry: Carry,
+  items: readonly JsonValue[],
+): EventDraft[] {
+  if (index >= items.length) return [taskCompleted(ctx, run, carry.output, carry.context)];
+  const entry = taskAt(ctx.document, run.path);
+  const task = entry.definition as Specification.ForTask;
+  const each = task.for?.each ?? 'item';
+  const at = task.for?.at ?? 'index';
+  const variables: JsonObject = { ...run.variables, [each]: items[index] ?? null, [at]: index };
+  try {
+    const args = {
+      ...workflowArguments(ctx, carry.context),
+      input: run.input,
+      task: taskDescriptor(entry, run.input, run),
+      variables,
+    };
+    if (task.while !== undefined && !evaluateCondition(ctx.evaluator, task.while, carry.output, args)) {
+      return [taskCompleted(ctx, run, carry.output, carry.context)];
+    }
+  } catch (e) {
+    return [taskFailed(ctx, run, run.attempt, faultOf(e, run.path), carry.context)];
+  }
   return [
-    draft('io.wormhole.task.completed', {
-      ...taskRef(owner),
-      attempt: owner.attempt,
-      output: carry.output,
+    draft('io.wormhole.task.started', {
+      ...taskRef(run),
+      attempt: run.attempt,
+      input: run.input,
+      variables,
+      // The collection travels once, with the first iteration; the fold keeps it for the rest.
+      body: { kind: 'iteration', index, input: carry.output, ...(index === 0 && { items: [...items] }) },
       ...contextChange(ctx, carry.context),
     }),
   ];
 }
 
-/** Applies the workflow's `output.as` and completes the execution. */
+/**
+ * A fork's branch finished with `carry.output`: a competing fork completes with it (the other
+ * branches are dropped, and what they still await is ignored when it arrives); otherwise the fork
+ * records it, and completes with every branch's output, in declaration order, once all are in.
+ */
+function branchFinished(ctx: StepContext, fork: TaskRun, branch: TaskRun, carry: Carry): EventDraft[] {
+  const task = taskAt(ctx.document, fork.path).definition as Specification.ForkTask;
+  if (task.fork?.compete === true) return [taskCompleted(ctx, fork, carry.output, carry.context)];
+  const recorded: Record<string, JsonValue> = { ...fork.branches, [branch.path]: carry.output };
+  const branches = taskList(ctx.document, `${fork.path}/fork/branches`);
+  if (branches.every((entry) => entry.path in recorded)) {
+    return [taskCompleted(ctx, fork, forkOutput(branches, recorded), carry.context)];
+  }
+  return [
+    draft('io.wormhole.task.started', {
+      ...taskRef(fork),
+      attempt: fork.attempt,
+      input: fork.input,
+      ...(fork.variables !== undefined && { variables: fork.variables }),
+      body: { kind: 'branch', path: branch.path, output: carry.output },
+      ...contextChange(ctx, carry.context),
+    }),
+  ];
+}
+
+/** The outputs of a fork's branches in declaration order (null for one that left none). */
+export function forkOutput(branches: readonly TaskEntry[], recorded: Readonly<Record<string, JsonValue>>): JsonValue {
+  return branches.map((entry) => recorded[entry.path] ?? null);
+}
+
+/** Applies the workflow's `output.as` (and `output.schema`) and completes the execution. */
 export function completeWorkflow(ctx: StepContext, carry: Carry): EventDraft[] {
   const as = ctx.document.output?.as;
   try {
@@ -109,30 +190,9 @@ export function completeWorkflow(ctx: StepContext, carry: Carry): EventDraft[] {
       as === undefined
         ? carry.output
         : evaluateField(ctx.evaluator, as, carry.output, workflowArguments(ctx, carry.context));
+    validated(ctx.document.output?.schema, output, 'output', '/output/schema');
     return [draft('io.wormhole.execution.completed', { output })];
   } catch (e) {
     return [draft('io.wormhole.execution.faulted', { error: faultOf(e, '/output/as') })];
   }
-}
-
-export function taskFailed(
-  ctx: StepContext,
-  task: Pick<TaskEntry, 'path' | 'name' | 'type'>,
-  attempt: number,
-  error: DslError,
-  context: JsonObject,
-): EventDraft {
-  return draft('io.wormhole.task.failed', {
-    ...taskRef(task),
-    attempt,
-    error,
-    retryable: false,
-    ...contextChange(ctx, context),
-  });
-}
-
-/** The DSL error of a fault, attributed to `instance`; anything else is an engine bug and rethrown. */
-export function faultOf(e: unknown, instance: string): DslError {
-  if (e instanceof DslFault) return e.at(instance).error;
-  throw e;
 }

@@ -2,9 +2,10 @@ import type { EngineEvent, EngineEventOf, EngineEventType, StoredEngineEvent } f
 import { isTerminalStatus } from '@wormhole/interfaces';
 import { isWithin, listPointerOf } from './document';
 import type { TaskType } from './document';
+import type { BodyProgress } from './events';
 import { contextExtra, startedExtras, thenExtra } from './events';
 import type { ExecutionState, TaskPhase, TaskRun } from './state';
-import { RECENT_EVENT_IDS } from './state';
+import { RECENT_EVENT_IDS, isFinished } from './state';
 
 type Handler<K extends EngineEventType> = (state: ExecutionState, event: EngineEventOf<K>) => ExecutionState;
 
@@ -50,15 +51,29 @@ const handlers: { readonly [K in EngineEventType]: Handler<K> } = {
     return next === state ? state : { ...next, status: 'running', ...contextExtra(data) };
   },
   'io.wormhole.task.failed': onTaskFailed,
-  // The executor's own retries do not move the execution; the outcome that follows does.
-  'io.wormhole.task.retrying': (state) => state,
+  // A try's catch retrying its block; the executor's own retries of a task it holds (phase
+  // `requested`) do not move the execution, the outcome that follows does.
+  'io.wormhole.task.retrying': (state, event) => {
+    const data = event.data;
+    return updateRun(state, data.task_path, ['started'], (run) =>
+      run.type === 'try' && run.attempt === data.attempt
+        ? { phase: 'retrying', retryDelayMs: data.delay_ms }
+        : undefined,
+    );
+  },
   'io.wormhole.timer.scheduled': (state, event) => {
     const data = event.data;
-    const next = updateRun(state, data.task_path, ['started'], () => ({ phase: 'waiting', timerId: data.timer_id }));
-    return next === state ? state : { ...next, status: 'waiting' };
+    if (data.kind === 'timeout') return onDeadlineScheduled(state, data.task_path, data.timer_id);
+    const next = updateRun(state, data.task_path, ['started', 'retrying'], () => ({
+      phase: 'waiting',
+      timerId: data.timer_id,
+    }));
+    return next === state ? state : { ...next, status: onlyWaiting(next.tasks) ? 'waiting' : 'running' };
   },
   'io.wormhole.timer.fired': (state, event) => {
     const data = event.data;
+    const deadline = onDeadlineFired(state, data.timer_id);
+    if (deadline !== state) return deadline;
     const next = updateRun(state, data.task_path, ['waiting'], (run) =>
       run.timerId === data.timer_id ? { phase: 'resumed' } : undefined,
     );
@@ -97,6 +112,7 @@ export function applyEvents(state: ExecutionState, events: Iterable<EngineEvent 
 }
 
 const FINISHED: readonly TaskPhase[] = ['completed', 'failed'];
+const UNFINISHED: readonly TaskPhase[] = ['started', 'requested', 'waiting', 'resumed', 'retrying'];
 
 function isActive(state: ExecutionState): boolean {
   return state.status === 'running' || state.status === 'waiting';
@@ -108,7 +124,12 @@ function onTaskStarted(state: ExecutionState, event: EngineEventOf<'io.wormhole.
   // A task.started without the runtime's extras is informational (e.g. written by the executor).
   if (!isActive(state) || extras === undefined) return state;
   const existing = state.tasks.find((run) => run.path === data.task_path);
-  if (existing !== undefined && !FINISHED.includes(existing.phase) && existing.attempt >= data.attempt) return state;
+  if (existing !== undefined && !isFinished(existing) && existing.attempt >= data.attempt) {
+    if (existing.attempt !== data.attempt || extras.body === undefined) return state;
+    return { ...moveOn(state, existing, extras.body, extras.variables), ...contextExtra(data) };
+  }
+  // A later attempt of a run still in place is a retry: its limits count from the first attempt.
+  const retried = existing !== undefined && !isFinished(existing) ? existing : undefined;
   const run: TaskRun = {
     path: data.task_path,
     name: data.task_name,
@@ -118,8 +139,68 @@ function onTaskStarted(state: ExecutionState, event: EngineEventOf<'io.wormhole.
     startedAt: event.time ?? '',
     input: extras.input,
     ...(extras.rawInput !== undefined && { rawInput: extras.rawInput }),
+    ...(extras.variables !== undefined && { variables: extras.variables }),
+    ...(data.iteration !== undefined && { iteration: data.iteration }),
+    ...(retried !== undefined && { firstStartedAt: retried.firstStartedAt ?? retried.startedAt }),
   };
   return { ...state, tasks: [...withoutFinishedSiblings(state.tasks, run.path), run], ...contextExtra(data) };
+}
+
+/** A running composite task moves on inside itself: what it ran so far is dropped (see `BodyProgress`). */
+function moveOn(
+  state: ExecutionState,
+  run: TaskRun,
+  body: BodyProgress,
+  variables: TaskRun['variables'],
+): ExecutionState {
+  const { variables: _previous, ...rest } = run;
+  const scoped: TaskRun = { ...rest, ...(variables !== undefined && { variables }) };
+  switch (body.kind) {
+    case 'iteration': {
+      const items = body.items ?? run.loop?.items ?? [];
+      const updated: TaskRun = { ...scoped, phase: 'started', loop: { index: body.index, input: body.input, items } };
+      return replaceRun(state, updated, run.path);
+    }
+    case 'catch':
+      return replaceRun(state, { ...scoped, caught: body.error }, run.path);
+    case 'branch':
+      return replaceRun(state, { ...run, branches: { ...run.branches, [body.path]: body.output } }, body.path, true);
+  }
+}
+
+/** Puts `updated` in place of its run and drops the runs inside `dropped` (and `dropped` itself if asked). */
+function replaceRun(state: ExecutionState, updated: TaskRun, dropped: string, inclusive = false): ExecutionState {
+  const tasks = state.tasks
+    .filter((run) => !(isWithin(run.path, dropped) || (inclusive && run.path === dropped)))
+    .map((run) => (run.path === updated.path ? updated : run));
+  return { ...state, tasks };
+}
+
+function onDeadlineScheduled(state: ExecutionState, path: string, timerId: string): ExecutionState {
+  if (!isActive(state)) return state;
+  if (path === '') return state.deadline === undefined ? { ...state, deadline: { timerId } } : state;
+  return updateRun(state, path, UNFINISHED, (run) =>
+    run.deadline?.timerId === timerId ? undefined : { deadline: { timerId } },
+  );
+}
+
+/** A timeout timer went off: the workflow's, or that of a task still running; otherwise stale. */
+function onDeadlineFired(state: ExecutionState, timerId: string): ExecutionState {
+  if (!isActive(state)) return state;
+  if (state.deadline?.timerId === timerId) {
+    return state.deadline.fired ? state : { ...state, deadline: { timerId, fired: true }, status: 'running' };
+  }
+  const run = state.tasks.find((candidate) => candidate.deadline?.timerId === timerId);
+  if (run === undefined) return state;
+  const next = updateRun(state, run.path, UNFINISHED, (found) =>
+    found.deadline?.fired ? undefined : { deadline: { timerId, fired: true } },
+  );
+  return next === state ? state : { ...next, status: 'running' };
+}
+
+/** True when every run that has no run inside it waits for a timer. */
+function onlyWaiting(tasks: readonly TaskRun[]): boolean {
+  return tasks.every((run) => run.phase === 'waiting' || tasks.some((inner) => isWithin(inner.path, run.path)));
 }
 
 function onTaskFailed(state: ExecutionState, event: EngineEventOf<'io.wormhole.task.failed'>): ExecutionState {
@@ -128,11 +209,9 @@ function onTaskFailed(state: ExecutionState, event: EngineEventOf<'io.wormhole.t
   const failed = { phase: 'failed' as const, error: data.error };
   const existing = state.tasks.find((run) => run.path === data.task_path);
   if (existing !== undefined) {
-    const next = updateRun(
-      state,
-      data.task_path,
-      ['started', 'requested', 'waiting', 'resumed', 'completed'],
-      () => failed,
+    const next = updateRun(state, data.task_path, [...UNFINISHED, 'completed'], (run) =>
+      // A failure of an earlier attempt (a try that retried since) is stale.
+      data.attempt < run.attempt ? undefined : failed,
     );
     return next === state ? state : { ...next, status: 'running', ...contextExtra(data) };
   }
@@ -172,9 +251,10 @@ function updateRun(
   const patch = change(run);
   if (patch === undefined) return state;
   const updated: TaskRun = { ...run, ...patch };
-  const finished = FINISHED.includes(updated.phase);
+  // A finished run, or a try about to run its block again, no longer holds what ran inside it.
+  const dropInside = FINISHED.includes(updated.phase) || updated.phase === 'retrying';
   const tasks = state.tasks
-    .filter((candidate) => !(finished && isWithin(candidate.path, path)))
+    .filter((candidate) => !(dropInside && isWithin(candidate.path, path)))
     .map((candidate) => (candidate.path === path ? updated : candidate));
   return { ...state, tasks };
 }

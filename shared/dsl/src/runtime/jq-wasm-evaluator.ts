@@ -2,7 +2,9 @@ import type { JsonValue } from '@wormhole/interfaces';
 import type { Jq } from 'jq-wasm';
 import { ExpressionError } from './errors';
 import type { ExpressionArguments, ExpressionEvaluator } from './expressions';
-import { EXPRESSION_ARGUMENT_NAMES } from './expressions';
+import { EXPRESSION_ARGUMENT_NAMES, isVariableName } from './expressions';
+
+const STANDARD: ReadonlySet<string> = new Set(EXPRESSION_ARGUMENT_NAMES);
 
 /**
  * jq command-line flags binding the runtime arguments as `$name`. Only the arguments the program
@@ -13,6 +15,10 @@ export function jqArgumentFlags(expression: string, args: ExpressionArguments): 
   const flags: string[] = [];
   for (const name of EXPRESSION_ARGUMENT_NAMES) {
     if (expression.includes(`$${name}`)) flags.push('--argjson', name, JSON.stringify(args[name] ?? null));
+  }
+  for (const [name, value] of Object.entries(args.variables ?? {})) {
+    if (STANDARD.has(name) || !isVariableName(name) || !expression.includes(`$${name}`)) continue;
+    flags.push('--argjson', name, JSON.stringify(value));
   }
   return flags;
 }

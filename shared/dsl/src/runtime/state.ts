@@ -5,9 +5,23 @@ import type { TaskType } from './document';
  * Where one started task stands. `started`: running inline, or about to be handed over;
  * `requested`: with the executor; `waiting`: a timer is due; `resumed`: its timer fired;
  * `completed`/`failed`: finished, waiting for the decider to carry its result on (transforms and
- * flow directive for a completion, propagation for a failure).
+ * flow directive for a completion, propagation for a failure); `retrying`: a `try` whose catch
+ * decided to run it again, after `retryDelayMs`.
  */
-export type TaskPhase = 'started' | 'requested' | 'waiting' | 'resumed' | 'completed' | 'failed';
+export type TaskPhase = 'started' | 'requested' | 'waiting' | 'resumed' | 'retrying' | 'completed' | 'failed';
+
+/** A durable timer that bounds a task or the workflow (`timeout.after`); `fired` once it went off. */
+export interface Deadline {
+  readonly timerId: string;
+  readonly fired?: true;
+}
+
+/** Where a `for` run is: the current item's index, the input of that iteration, and the collection. */
+export interface LoopPosition {
+  readonly index: number;
+  readonly input: JsonValue;
+  readonly items: readonly JsonValue[];
+}
 
 /** A task that has started and whose result has not yet been carried on. */
 export interface TaskRun {
@@ -29,6 +43,25 @@ export interface TaskRun {
   readonly then?: string;
   readonly error?: DslError;
   readonly timerId?: string;
+  /**
+   * Variables bound for this run's expressions and inherited by its subtasks (`for.each`/`for.at`,
+   * `catch.as`), as `$name`. Absent when there are none.
+   */
+  readonly variables?: JsonObject;
+  /** Which loop iteration this run belongs to ("0", "2.1" for nested loops); absent outside loops. */
+  readonly iteration?: string;
+  /** `for`: the iteration in progress. */
+  readonly loop?: LoopPosition;
+  /** `try`: the error its catch is handling (its `catch.do` runs). */
+  readonly caught?: DslError;
+  /** `fork`: the transformed outputs of the branches that finished, by branch path. */
+  readonly branches?: Readonly<Record<string, JsonValue>>;
+  /** `try` in phase `retrying`: how long to wait before the next attempt. */
+  readonly retryDelayMs?: number;
+  /** `try`: when its first attempt started (limits on the retry duration count from there). */
+  readonly firstStartedAt?: string;
+  /** The timer of the task's `timeout`, when it has one. */
+  readonly deadline?: Deadline;
 }
 
 /** Identity of the execution, taken from the envelope of `execution.started`. */
@@ -62,6 +95,8 @@ export interface ExecutionState {
   readonly output?: JsonValue;
   readonly error?: DslError;
   readonly completedAt?: string;
+  /** The timer of the workflow's `timeout`, when it has one. */
+  readonly deadline?: Deadline;
   /** Distinct events applied so far (duplicates excluded). */
   readonly eventCount: number;
   /** Highest history sequence applied; stored events at or below it are already in the state. */
@@ -86,6 +121,11 @@ export function initialState(): ExecutionState {
   };
 }
 
+/** True once the run has a result (or an error) to carry on. */
+export function isFinished(run: TaskRun): boolean {
+  return run.phase === 'completed' || run.phase === 'failed';
+}
+
 /** The innermost started task, whose progress decides what happens next. */
 export function currentRun(state: ExecutionState): TaskRun | undefined {
   return state.tasks[state.tasks.length - 1];
@@ -99,7 +139,7 @@ export function currentTaskPath(state: ExecutionState): string | undefined {
 export interface PendingWork {
   /** Tasks handed to the executor, whose outcome is awaited. */
   readonly tasks: readonly { readonly path: string; readonly attempt: number }[];
-  /** Timers whose `timer.fired` is awaited. */
+  /** Timers whose `timer.fired` is awaited (timeouts included; the workflow's has the empty path). */
   readonly timers: readonly { readonly path: string; readonly timerId: string }[];
 }
 
@@ -107,9 +147,17 @@ export interface PendingWork {
 export function pendingWork(state: ExecutionState): PendingWork {
   return {
     tasks: state.tasks.filter((run) => run.phase === 'requested').map(({ path, attempt }) => ({ path, attempt })),
-    timers: state.tasks.flatMap((run) =>
-      run.phase === 'waiting' && run.timerId !== undefined ? [{ path: run.path, timerId: run.timerId }] : [],
-    ),
+    timers: [
+      ...(state.deadline !== undefined && state.deadline.fired === undefined
+        ? [{ path: '', timerId: state.deadline.timerId }]
+        : []),
+      ...state.tasks.flatMap((run) => [
+        ...(run.phase === 'waiting' && run.timerId !== undefined ? [{ path: run.path, timerId: run.timerId }] : []),
+        ...(run.deadline !== undefined && run.deadline.fired === undefined && !isFinished(run)
+          ? [{ path: run.path, timerId: run.deadline.timerId }]
+          : []),
+      ]),
+    ],
   };
 }
 

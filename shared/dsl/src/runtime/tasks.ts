@@ -1,37 +1,63 @@
 import type { Specification } from '@serverlessworkflow/sdk';
 import type { DslError, JsonObject, JsonValue } from '@wormhole/interfaces';
-import { dslError } from '@wormhole/interfaces';
+import { DSL_ERROR_TYPES, dslError } from '@wormhole/interfaces';
 import type { TaskEntry } from './document';
-import { taskAt } from './document';
+import { isWithin, taskAt } from './document';
 import { durationToMs } from './duration';
 import { DslFault, configurationFault, unsupportedFault } from './errors';
 import { draft } from './events';
 import type { EventDraft } from './events';
 import type { ExpressionArguments } from './expressions';
 import { evaluateCondition, evaluateField, evaluateValue } from './expressions';
-import { enterList, faultOf, follow, ownerRun, taskFailed, taskRef } from './flow';
+import { runFor, runFork } from './composites';
+import { emitEvent } from './emit';
+import { enterList, follow } from './flow';
+import { validated } from './schemas';
+import { standardErrorKind } from './standard-errors';
 import type { StepContext } from './scope';
 import { taskDescriptor, workflowArguments } from './scope';
 import type { TaskRun } from './state';
+import { faultOf, ownerRun, taskFailed, taskRef } from './task-events';
+import { deadlineDrafts, timeoutError } from './timeouts';
+import { catchFailure, restartTry, retryTry, runTry } from './try';
 
 /*
  * The steps of the decider, one per situation of the innermost run. Each returns the events of
  * one transition; the decider folds them and asks again.
  */
 
-/** Workflow `input.from`, then the first task. */
+/** Workflow `input.schema`, `input.from` and `timeout`, then the first task. */
 export function startWorkflow(ctx: StepContext): EventDraft[] {
   const from = ctx.document.input?.from;
+  const args = workflowArguments(ctx, ctx.state.context);
   let input: JsonValue;
+  let deadline: EventDraft[];
   try {
-    input =
-      from === undefined
-        ? ctx.state.input
-        : evaluateField(ctx.evaluator, from, ctx.state.input, workflowArguments(ctx, ctx.state.context));
+    validated(ctx.document.input?.schema, ctx.state.input, 'input', '/input/schema');
+    input = from === undefined ? ctx.state.input : evaluateField(ctx.evaluator, from, ctx.state.input, args);
   } catch (e) {
     return [draft('io.wormhole.execution.faulted', { error: faultOf(e, '/input/from') })];
   }
-  return enterList(ctx, '/do', 0, { output: input, context: ctx.state.context });
+  try {
+    const ref = { path: '', name: ctx.document.document.name, type: 'workflow' };
+    // Once: a workflow restarted from its first task (a `then` loop) keeps its first deadline.
+    deadline = ctx.state.deadline === undefined ? deadlineDrafts(ctx, ctx.document.timeout, ref, input, args) : [];
+  } catch (e) {
+    return [draft('io.wormhole.execution.faulted', { error: faultOf(e, '/timeout') })];
+  }
+  return [...deadline, ...enterList(ctx, '/do', 0, { output: input, context: ctx.state.context })];
+}
+
+/** The outermost run whose timeout fired: it fails with the timeout error, and that error rises as any other. */
+export function timedOut(ctx: StepContext): EventDraft[] {
+  if (ctx.state.deadline?.fired) {
+    return [draft('io.wormhole.execution.faulted', { error: timeoutError('') })];
+  }
+  const run = ctx.state.tasks.find(
+    (candidate) => candidate.deadline?.fired && candidate.phase !== 'completed' && candidate.phase !== 'failed',
+  );
+  if (run === undefined) return [];
+  return [taskFailed(ctx, run, run.attempt, timeoutError(run.path), ctx.state.context)];
 }
 
 /** A task that has just started: run it inline, hand it over, or descend into its tasks. */
@@ -43,6 +69,14 @@ export function runTask(ctx: StepContext, run: TaskRun): EventDraft[] {
     switch (entry.type) {
       case 'do':
         return enterList(ctx, `${run.path}/do`, 0, { output: run.input, context: ctx.state.context });
+      case 'for':
+        return runFor(ctx, run, args);
+      case 'try':
+        return runTry(ctx, run);
+      case 'fork':
+        return runFork(ctx, run);
+      case 'emit':
+        return emitEvent(ctx, entry, run, args);
       case 'set':
         return [
           completed(run, evaluateValue(ctx.evaluator, (definition as Specification.SetTask).set, run.input, args)),
@@ -62,20 +96,24 @@ export function runTask(ctx: StepContext, run: TaskRun): EventDraft[] {
       case 'wait':
         return [scheduleTimer(ctx, definition as Specification.WaitTask, run, args)];
       case 'call':
-      case 'emit':
       case 'run':
         return [requestTask(ctx, entry, run, args)];
-      default:
-        throw unsupportedFault(`'${entry.type}' tasks are not supported yet`);
+      case 'listen':
+        throw unsupportedFault("'listen' tasks are not supported yet");
     }
   } catch (e) {
     return [taskFailed(ctx, run, run.attempt, faultOf(e, run.path), ctx.state.context)];
   }
 }
 
-/** A `wait` whose timer fired completes with its input as output. */
-export function resumeTask(run: TaskRun): EventDraft[] {
-  return [completed(run, run.input)];
+/** A timer fired: a `wait` completes with its input as output, a `try` runs its next attempt. */
+export function resumeTask(ctx: StepContext, run: TaskRun): EventDraft[] {
+  return run.type === 'try' ? restartTry(ctx, run) : [completed(run, run.input)];
+}
+
+/** A `try` whose catch asked for a retry: wait for the delay, or go again at once. */
+export function retryTask(ctx: StepContext, run: TaskRun): EventDraft[] {
+  return retryTry(ctx, run);
 }
 
 /** A completed task: `output.as`, `export.as`, then its flow directive. */
@@ -88,6 +126,7 @@ export function finishTask(ctx: StepContext, run: TaskRun): EventDraft[] {
   let context: JsonObject;
   try {
     output = outputConfig?.as === undefined ? raw : evaluateField(ctx.evaluator, outputConfig.as, raw, args);
+    validated(outputConfig?.schema, output, 'output');
     context =
       exportConfig?.as === undefined
         ? ctx.state.context
@@ -104,6 +143,10 @@ export function propagateFailure(ctx: StepContext, run: TaskRun): EventDraft[] {
     run.error ?? dslError('runtime', { detail: 'task failed without an error', instance: run.path });
   const owner = ownerRun(ctx, run.path);
   if (owner === undefined) return [draft('io.wormhole.execution.faulted', { error })];
+  if (owner.type === 'try' && owner.caught === undefined && isWithin(run.path, `${owner.path}/try`)) {
+    const caught = catchFailure(ctx, owner, error);
+    if (caught !== undefined) return caught;
+  }
   return [taskFailed(ctx, owner, owner.attempt, error, ctx.state.context)];
 }
 
@@ -113,6 +156,7 @@ function taskArguments(ctx: StepContext, entry: TaskEntry, run: TaskRun): Expres
     ...workflowArguments(ctx, ctx.state.context),
     input: run.input,
     task: taskDescriptor(entry, run.input, run),
+    ...(run.variables !== undefined && { variables: run.variables }),
   };
 }
 
@@ -155,7 +199,10 @@ function raisedError(
   if (evaluated === null || typeof evaluated !== 'object' || Array.isArray(evaluated)) {
     throw configurationFault('the raised error is not an object');
   }
-  const { type, status, title, detail, instance } = evaluated;
+  const { type, title, detail, instance } = evaluated;
+  // A standard type may leave its status out: it has a default one (dsl-reference.md, "Standard error types").
+  const kind = typeof type === 'string' ? standardErrorKind(type) : undefined;
+  const status = evaluated.status ?? (kind === undefined ? undefined : DSL_ERROR_TYPES[kind].status);
   if (typeof type !== 'string' || typeof status !== 'number') {
     throw configurationFault('the raised error needs a string type and a numeric status');
   }
