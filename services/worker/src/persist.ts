@@ -1,4 +1,4 @@
-import type { Database, StoredEngineEvent } from '@wormhole/interfaces';
+import type { Database, ExecutionPatch, StoredEngineEvent } from '@wormhole/interfaces';
 import type { ExecutionState } from '@wormhole/dsl';
 import type { OpenSteps } from './projection';
 import { project } from './projection';
@@ -24,11 +24,23 @@ export async function persistProjection(
     open,
   );
   const writes: Promise<unknown>[] = [];
-  if (Object.keys(projection.patch).length > 0) {
-    writes.push(db.executions.update(tenantId, executionId, projection.patch, { onlyIfNotTerminal: true }));
+  const patch = withFoldedStatus(projection.patch, state);
+  if (Object.keys(patch).length > 0) {
+    writes.push(db.executions.update(tenantId, executionId, patch, { onlyIfNotTerminal: true }));
   }
   for (const step of projection.steps) writes.push(db.steps.upsert(tenantId, step));
   if (options.logs && projection.logs.length > 0) writes.push(db.logs.append(tenantId, projection.logs));
   await Promise.all(writes);
   return projection.open;
+}
+
+/**
+ * Running or waiting is the fold's to say: the events alone cannot tell a timeout's timer that
+ * fired too late (nothing changes) from a wait's (the execution runs again).
+ */
+function withFoldedStatus(patch: ExecutionPatch, state: ExecutionState): ExecutionPatch {
+  const active = state.status === 'running' || state.status === 'waiting';
+  return patch.status !== undefined && active && patch.status !== state.status
+    ? { ...patch, status: state.status }
+    : patch;
 }

@@ -122,7 +122,12 @@ describe('project', () => {
         ev('io.wormhole.task.started', 1, { ...inner, attempt: 1 }),
         ev('io.wormhole.task.failed', 2, { ...inner, attempt: 1, error, retryable: true }),
         ev('io.wormhole.task.retrying', 2, { ...attempt, attempt: 1, delay_ms: 3000, error }),
-        ev('io.wormhole.timer.scheduled', 2, { ...attempt, timer_id: 't1', due_at: at(5).toISOString(), kind: 'retry' }),
+        ev('io.wormhole.timer.scheduled', 2, {
+          ...attempt,
+          timer_id: 't1',
+          due_at: at(5).toISOString(),
+          kind: 'retry',
+        }),
         ev('io.wormhole.timer.fired', 5, { ...attempt, timer_id: 't1' }),
         ev('io.wormhole.task.started', 5, { ...attempt, attempt: 2 }),
         ev('io.wormhole.task.started', 5, { ...inner, attempt: 2 }),
@@ -143,7 +148,12 @@ describe('project', () => {
       base,
       [
         ev('io.wormhole.task.requested', 1, { ...task, input: null, attempt: 1, task: {} }),
-        ev('io.wormhole.timer.scheduled', 1, { ...task, timer_id: 't2', due_at: at(30).toISOString(), kind: 'timeout' }),
+        ev('io.wormhole.timer.scheduled', 1, {
+          ...task,
+          timer_id: 't2',
+          due_at: at(30).toISOString(),
+          kind: 'timeout',
+        }),
       ],
       {},
     );
