@@ -41,7 +41,8 @@ function row(v: Json, kind: string, field: (x: Json) => string, sep: string): st
 export function base64Decode(v: Json): string {
   const s = tostring(v);
   const clean = s.replace(/=+$/, '');
-  if (/[^A-Za-z0-9+/]/.test(clean) || clean.length % 4 === 1) fail(`${describe(s)} is not valid base64 data`);
+  if (/[^A-Za-z0-9+/]/.test(clean)) fail(`${describe(s)} is not valid base64 data`);
+  if (clean.length % 4 === 1) fail(`${describe(s)} trailing base64 byte found`);
   return Buffer.from(clean, 'base64').toString('utf8');
 }
 

@@ -25,17 +25,50 @@ function setAt(root: Json, path: Json[], i: number, value: Json): Json {
   return setIndex(root, k, setAt(child, path, i + 1, value));
 }
 
-/** Deletes every path, longest and last first so earlier deletions don't shift later ones. */
+/**
+ * Deletes every path at once, as jq does: negative indices and slices are first resolved against
+ * the original value, then paths are deleted last first, so no deletion shifts a later one.
+ */
 export function delpaths(root: Json, paths: Json): Json {
   if (!Array.isArray(paths)) fail('Paths must be specified as an array');
-  const sorted = paths.slice().sort(compare);
+  const resolved: Json[] = [];
+  for (const p of paths) {
+    if (!Array.isArray(p)) fail('Path must be specified as an array');
+    resolve(root, p, 0, [], resolved);
+  }
+  const sorted = resolved.sort(compare);
   let out = root;
   for (let i = sorted.length - 1; i >= 0; i--) {
-    const p = sorted[i] as Json;
-    if (!Array.isArray(p)) fail('Path must be specified as an array');
+    const p = sorted[i] as Json[];
+    if (i < sorted.length - 1 && compare(p, sorted[i + 1] as Json) === 0) continue;
     out = delpath(out, p, 0);
   }
   return out;
+}
+
+function resolve(v: Json, path: Json[], i: number, prefix: Json[], out: Json[]): void {
+  if (i === path.length) {
+    out.push(prefix);
+    return;
+  }
+  let k = path[i] as Json;
+  if (Array.isArray(v)) {
+    if (typeof k === 'number' && k < 0) {
+      k = Math.floor(k + v.length);
+      if (k < 0) return;
+    } else if (isObject(k) && i === path.length - 1) {
+      const [s, e] = sliceBounds(v.length, getKey(k, 'start') ?? null, getKey(k, 'end') ?? null);
+      for (let j = s; j < e; j++) out.push([...prefix, j]);
+      return;
+    }
+  }
+  let next: Json = null;
+  try {
+    next = v === null ? null : index(v, k);
+  } catch {
+    // The deletion itself reports the type error with jq's wording.
+  }
+  resolve(next, path, i + 1, [...prefix, k], out);
 }
 
 function delpath(t: Json, path: Json[], i: number): Json {

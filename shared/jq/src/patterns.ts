@@ -2,6 +2,8 @@ import type { Node, Pattern } from './ast';
 import { index } from './ops';
 import type { Env, Filter } from './runtime';
 import { push } from './runtime';
+import { JqSyntaxError } from './errors';
+import { describe } from './value';
 import type { Json } from './value';
 
 /** A destructuring pattern, compiled: the names it binds (in env order) and the binder. */
@@ -55,6 +57,7 @@ export function compilePattern(
     };
   };
   const root = build(pattern);
+  for (const p of [pattern]) checkConstantKeys(p);
   return {
     names,
     bind(value, input, env, body) {
@@ -90,4 +93,16 @@ export function compilePattern(
       return go(root, value, () => body(extend()));
     },
   };
+}
+
+/** jq rejects a constant non-string key in an object pattern when compiling. */
+function checkConstantKeys(p: Pattern): void {
+  if (p.type === 'array') p.items.forEach(checkConstantKeys);
+  if (p.type !== 'object') return;
+  for (const e of p.entries) {
+    if (e.key.type === 'literal' && typeof e.key.value !== 'string') {
+      throw new JqSyntaxError(`Cannot use ${describe(e.key.value)} as object key`, 1, 1);
+    }
+    if (e.value !== undefined) checkConstantKeys(e.value);
+  }
 }

@@ -46,7 +46,6 @@ def nth($n): .[$n];
 def nth($n; f): if $n < 0 then error("nth doesn't support negative indices") else first(skip($n; f)) end;
 def until(cond; update): def u: if cond then . else (update | u) end; u;
 def while(cond; update): def w: if cond then ., (update | w) else empty end; w;
-def repeat(f): def r: ., (f | r); r;
 def todateiso8601: strftime("%Y-%m-%dT%H:%M:%SZ");
 def fromdateiso8601: strptime("%Y-%m-%dT%H:%M:%SZ") | mktime;
 def todate: todateiso8601;
@@ -72,6 +71,8 @@ def splits($re; flags): split($re; flags) | .[];
 def sub(re; str): sub(re; str; "");
 def gsub(re; str): sub(re; str; "g");
 def gsub(re; str; flags): sub(re; str; flags + "g");
+def toboolean: if . == "true" or . == true then true elif . == "false" or . == false then false
+  else error("\\(type) (\\(tojson)) cannot be parsed as a boolean") end;
 def have_literal_numbers: true;
 def have_decnum: false;
 def input_filename: null;

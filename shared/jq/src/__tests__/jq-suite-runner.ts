@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { compileJq, JqSyntaxError } from '../index';
+import { compileJq, JqRuntimeError, JqSyntaxError } from '../index';
 import type { Json } from '../value';
 import { toJson } from '../value';
 import type { JqTestCase } from './jq-test-format';
@@ -33,19 +33,23 @@ function normalise(v: Json): unknown {
 export function runCase(c: JqTestCase): CaseResult {
   if (c.fail) {
     try {
-      compileJq(c.program);
+      compileJq(c.program, { variables: [] });
     } catch (e) {
       if (e instanceof JqSyntaxError) return { ok: true };
       return { ok: false, detail: `compile threw a non-syntax error: ${String(e)}` };
     }
     return { ok: false, detail: 'compiled, but jq rejects this program' };
   }
-  let outputs: Json[];
+  // jq's harness compares the expected outputs one by one; an error after the last of them is
+  // not a failure (it only checks that no superfluous value follows).
+  const outputs: Json[] = [];
+  let error: string | null = null;
   try {
     const input = JSON.parse(c.input) as Json;
-    outputs = compileJq(c.program).all(input, { maxSteps: 2_000_000 });
+    compileJq(c.program, { variables: [] }).each(input, (v) => (outputs.push(v), true), { maxSteps: 2_000_000 });
   } catch (e) {
-    return { ok: false, detail: `threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}` };
+    error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    if (!(e instanceof JqRuntimeError)) return { ok: false, detail: `threw ${error}` };
   }
   let expected: unknown[];
   try {
@@ -55,5 +59,6 @@ export function runCase(c: JqTestCase): CaseResult {
   }
   const got = outputs.map(normalise);
   if (got.length === expected.length && got.every((g, i) => same(g, expected[i]))) return { ok: true };
-  return { ok: false, detail: `got ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}` };
+  const failure = error === null ? '' : ` then threw ${error}`;
+  return { ok: false, detail: `got ${JSON.stringify(got)}${failure}, expected ${JSON.stringify(expected)}` };
 }

@@ -1,6 +1,6 @@
 import { eachValue } from '../compile';
 import { tostring } from '../formats';
-import { indicesOf } from '../ops';
+import { add, indicesOf } from '../ops';
 import { defineFn, defineNative } from '../registry';
 import type { Env, Filter } from '../runtime';
 import { fail, step, typeFail } from '../runtime';
@@ -114,20 +114,28 @@ defineFn('rindex', 1, (v, n) => {
 });
 defineFn('_strindices', 1, indices);
 
+// jq's join is a fold with `+`, so its errors are those of `+` on the partial result.
 defineFn('join', 1, (v, sep) => {
-  const parts: string[] = [];
+  let acc: Json = null;
   for (const x of requireArrayOrFail(v)) {
-    if (x === null) parts.push('');
-    else if (typeof x === 'string') parts.push(x);
-    else if (typeof x === 'number' || typeof x === 'boolean') parts.push(tostring(x));
-    else return fail(`Cannot join with ${typeOf(x)}`);
+    const part: Json = typeof x === 'number' || typeof x === 'boolean' ? tostring(x) : x === null ? '' : x;
+    acc = add(acc === null ? '' : add(acc, sep), part);
   }
-  if (parts.length === 0) return '';
-  if (typeof sep !== 'string') {
-    if (parts.length === 1) return parts[0] as string;
-    return fail(`${describe(parts[0] ?? '')} and ${describe(sep)} cannot be added`);
+  return acc ?? '';
+});
+
+defineFn('bsearch', 1, (v, target) => {
+  if (!Array.isArray(v)) return typeFail(v, 'cannot be searched from');
+  let lo = 0;
+  let hi = v.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const c = compare(v[mid] as Json, target);
+    if (c === 0) return mid;
+    if (c < 0) lo = mid + 1;
+    else hi = mid - 1;
   }
-  return parts.join(sep);
+  return -1 - lo;
 });
 
 defineFn('transpose', 0, (v) => {

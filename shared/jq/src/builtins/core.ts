@@ -6,7 +6,7 @@ import { preludeNames } from '../prelude';
 import { nativeNames } from '../registry';
 import { defineFn, defineNative } from '../registry';
 import type { Filter } from '../runtime';
-import { fail, typeFail } from '../runtime';
+import { fail, step, typeFail } from '../runtime';
 import type { Json, JsonObject } from '../value';
 import { codepointLength, compare, describe, equals, getKey, isObject, toJson, truthy, typeOf } from '../value';
 
@@ -40,7 +40,7 @@ function tonumber(v: Json): Json {
   if (typeof v === 'number') return v;
   if (typeof v === 'string') {
     const t = v.trim();
-    if (t === v && /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(t)) return Number(t);
+    if (t === v && /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(t)) return Number(t);
     if (v === 'nan' || v === '-nan') return NaN;
   }
   return typeFail(v, 'cannot be parsed as a number');
@@ -111,7 +111,7 @@ defineFn('isnormal', 0, (v) => {
   if (typeof v !== 'number') return typeFail(v, 'number required');
   return Number.isFinite(v) && v !== 0 && Math.abs(v) >= 2.2250738585072014e-308;
 });
-defineFn('abs', 0, (v) => (typeof v === 'number' ? (v < 0 ? -v : v) : typeFail(v, 'has no absolute value')));
+defineFn('abs', 0, (v) => (typeof v === 'number' && v < 0 ? -v : v));
 defineFn('error', 0, emitError);
 defineFn('error', 1, (_v, msg) => emitError(msg));
 defineFn('halt_error', 1, (v) => emitError(v));
@@ -125,6 +125,21 @@ defineFn('min', 0, (v) => extreme(v, (c) => c < 0));
 defineFn('max', 0, (v) => extreme(v, (c) => c >= 0));
 
 defineNative('empty', 0, { run: () => true, paths: () => true });
+// jq 1.8: `repeat(f)` emits f's outputs on the same input, again and again, until an error or a stop.
+defineNative('repeat', 1, {
+  run: (input, args, env, emit) => {
+    for (;;) {
+      step(env.ctx);
+      if (!(args[0] as Filter).run(input, env, emit)) return false;
+    }
+  },
+  paths: (input, path, args, env, emit) => {
+    for (;;) {
+      step(env.ctx);
+      if (!(args[0] as Filter).paths(input, path, env, emit)) return false;
+    }
+  },
+});
 defineNative('inputs', 0, { run: () => true });
 defineNative('add', 0, { run: (input, _args, env, emit) => emit(addAll(input, env)) });
 defineNative('recurse', 0, {

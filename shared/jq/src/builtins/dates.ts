@@ -46,25 +46,27 @@ function gmtime(t: Json): Broken {
 
 function broken(v: Json, who: string): Broken {
   if (typeof v === 'number') return gmtime(v);
-  if (!Array.isArray(v) || v.length < 6 || v.some((x) => typeof x !== 'number')) {
-    return fail(`${who} requires parsed datetime inputs`);
-  }
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'number')) return fail(`${who} requires parsed datetime inputs`);
+  // Missing trailing fields are zero, as jq 1.8 reads them.
   const n = v as number[];
-  return [n[0], n[1], n[2], n[3], n[4], n[5], n[6] ?? 0, n[7] ?? 0] as Broken;
+  const t = [0, 1, 2, 3, 4, 5].map((i) => n[i] ?? 0) as number[];
+  const day = new Date(Date.UTC(t[0] as number, t[1] as number, t[2] as number));
+  const yday = Math.floor((day.getTime() - Date.UTC(t[0] as number, 0, 1)) / 86400000);
+  return [...t, n[6] ?? day.getUTCDay(), n[7] ?? yday] as Broken;
 }
 
 function mktime(v: Json): Json {
   if (!Array.isArray(v)) return fail('mktime requires array of 6 numbers');
-  if (v.length < 6 || v.some((x) => typeof x !== 'number')) return fail('mktime requires parsed datetime inputs');
-  const [y, mo, d, h, mi, s] = v as number[];
+  if (v.some((x) => typeof x !== 'number')) return fail('mktime requires parsed datetime inputs');
+  const [y = 1970, mo = 0, d = 1, h = 0, mi = 0, s = 0] = v as number[];
   return Math.floor(Date.UTC(y as number, mo as number, d as number, h as number, mi as number, Math.floor(s as number)) / 1000);
 }
 
 const pad = (n: number, w = 2, c = '0'): string => String(Math.trunc(n)).padStart(w, c);
 
-function strftime(v: Json, fmt: Json): Json {
-  if (typeof fmt !== 'string') return fail('strftime/1 requires a string format');
-  const t = broken(v, 'strftime/1');
+function strftime(v: Json, fmt: Json, who = 'strftime/1'): Json {
+  if (typeof fmt !== 'string') return fail(`${who} requires a string format`);
+  const t = broken(v, who);
   const [y, mo, d, h, mi, s, wd, yd] = t;
   const epoch = mktime(t) as number;
   const map: Record<string, () => string> = {
@@ -243,6 +245,6 @@ defineFn('gmtime', 0, gmtime);
 defineFn('localtime', 0, gmtime);
 defineFn('mktime', 0, mktime);
 defineFn('timegm', 0, mktime);
-defineFn('strftime', 1, strftime);
-defineFn('strflocaltime', 1, strftime);
+defineFn('strftime', 1, (v, f) => strftime(v, f));
+defineFn('strflocaltime', 1, (v, f) => strftime(v, f, 'strflocaltime/1'));
 defineFn('strptime', 1, strptime);

@@ -211,20 +211,26 @@ defineNative('sub', 3, {
     (args[0] as Filter).run(input, env, (re) =>
       (args[2] as Filter).run(input, env, (flags) => {
         if (typeof input !== 'string') return fail(`${describe(input)} cannot be matched, as it is not a string`);
-        const ms = matches(input, re, flags);
         const cps = Array.from(input);
-        // Each replacement may yield several strings: every combination is an output.
-        const go = (i: number, prev: number, acc: string): boolean => {
-          const m = ms[i];
-          if (m === undefined) return emit(acc + cps.slice(prev).join(''));
+        // Replacement may yield several strings: the k-th output of every match builds the k-th result.
+        const results: string[] = [];
+        let previous = 0;
+        for (const m of matches(input, re, flags)) {
           const off = m.offset as number;
-          const head = acc + cps.slice(prev, off).join('');
-          return (args[1] as Filter).run(captureObject(m), env, (rep) => {
-            if (typeof rep !== 'string') return fail(`${describe(head)} and ${describe(rep)} cannot be added`);
-            return go(i + 1, off + (m.length as number), head + rep);
+          const gap = cps.slice(previous, off).join('');
+          let k = 0;
+          (args[1] as Filter).run(captureObject(m), env, (rep) => {
+            if (typeof rep !== 'string') return fail(`${describe(gap)} and ${describe(rep)} cannot be added`);
+            results[k] = (results[k] ?? '') + gap + rep;
+            k++;
+            return true;
           });
-        };
-        return go(0, 0, '');
+          previous = off + (m.length as number);
+        }
+        if (results.length === 0) return emit(input);
+        const tail = cps.slice(previous).join('');
+        for (const r of results) if (!emit(r + tail)) return false;
+        return true;
       }),
     ),
 });

@@ -16,23 +16,23 @@ defineFn('endswith', 1, (v, p) =>
   str(v, 'endswith() requires string inputs').endsWith(str(p, 'endswith() requires string inputs')),
 );
 defineFn('ltrimstr', 1, (v, p) => {
-  if (typeof v !== 'string' || typeof p !== 'string') return v;
+  if (typeof v !== 'string' || typeof p !== 'string') return fail('startswith() requires string inputs');
   return v.startsWith(p) ? v.slice(p.length) : v;
 });
 defineFn('rtrimstr', 1, (v, p) => {
-  if (typeof v !== 'string' || typeof p !== 'string') return v;
+  if (typeof v !== 'string' || typeof p !== 'string') return fail('endswith() requires string inputs');
   return v.endsWith(p) && p !== '' ? v.slice(0, v.length - p.length) : v;
 });
 
-// jq trims ASCII whitespace only.
-const WS = '[ \\t\\n\\r\\f\\v]';
+// The whitespace jq 1.8 trims: ASCII and the Unicode space separators.
+const WS = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
 const LEFT = new RegExp(`^${WS}+`);
 const RIGHT = new RegExp(`${WS}+$`);
 defineFn('trim', 0, (v) =>
-  typeof v === 'string' ? v.replace(LEFT, '').replace(RIGHT, '') : typeFail(v, 'cannot be trimmed'),
+  typeof v === 'string' ? v.replace(LEFT, '').replace(RIGHT, '') : fail('trim input must be a string'),
 );
-defineFn('ltrim', 0, (v) => (typeof v === 'string' ? v.replace(LEFT, '') : typeFail(v, 'cannot be trimmed')));
-defineFn('rtrim', 0, (v) => (typeof v === 'string' ? v.replace(RIGHT, '') : typeFail(v, 'cannot be trimmed')));
+defineFn('ltrim', 0, (v) => (typeof v === 'string' ? v.replace(LEFT, '') : fail('trim input must be a string')));
+defineFn('rtrim', 0, (v) => (typeof v === 'string' ? v.replace(RIGHT, '') : fail('trim input must be a string')));
 
 defineFn('explode', 0, (v) => {
   if (typeof v !== 'string') return typeFail(v, 'cannot be exploded, as it is not a string');
