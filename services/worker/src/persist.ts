@@ -38,9 +38,9 @@ export async function persistProjection(
  * Running or waiting is the fold's to say: the events alone cannot tell a timeout's timer that
  * fired too late (nothing changes) from a wait's (the execution runs again).
  */
-function withFoldedStatus(patch: ExecutionPatch, state: ExecutionState): ExecutionPatch {
-  const active = state.status === 'running' || state.status === 'waiting';
-  return patch.status !== undefined && active && patch.status !== state.status
+export function withFoldedStatus(patch: ExecutionPatch, state: ExecutionState): ExecutionPatch {
+  const active = (status: ExecutionPatch['status']): boolean => status === 'running' || status === 'waiting';
+  return active(patch.status) && active(state.status) && patch.status !== state.status
     ? { ...patch, status: state.status }
     : patch;
 }
