@@ -1,5 +1,6 @@
 // The deployment files as the deployment tests see them, and what the code says they must match.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import type { LabelledManifest, Manifest } from './k8s-validate';
@@ -94,4 +95,62 @@ export function composeDurationMs(text: string): number {
     rest = rest.slice(m[0].length);
   }
   return total;
+}
+
+/** The workspaces of the root package.json ("shared/storage", "services/api", …). */
+export function workspaces(): string[] {
+  return (JSON.parse(readText('package.json')) as { workspaces: string[] }).workspaces;
+}
+
+/**
+ * The packages a source file loads at run time (imports that survive compilation, require,
+ * require.resolve, dynamic import), without node built-ins and relative paths.
+ */
+export function runtimeImports(source: string): string[] {
+  const names = new Set<string>();
+  const pattern =
+    /(?:^|\n)\s*import\s+(type\s+)?(?:[^'";]*?\s+from\s+)?'([^'.][^']*)'|require(?:\.resolve)?\(\s*'([^'.][^']*)'\s*\)|import\(\s*'([^'.][^']*)'\s*\)/g;
+  for (const m of source.matchAll(pattern)) {
+    if (m[1]) continue;
+    const spec = (m[2] ?? m[3] ?? m[4])!;
+    if (spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0]!)) continue;
+    names.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+  }
+  return [...names];
+}
+
+/**
+ * Every package loaded at run time by the code reachable from `entries` (relative imports and
+ * @wormhole/* workspaces followed through their src/index.ts), with the workspace that loads it.
+ */
+export function reachableImports(entries: readonly string[]): { workspace: string; file: string; name: string }[] {
+  const byName = new Map<string, string>();
+  for (const workspace of workspaces()) {
+    byName.set((JSON.parse(readText(`${workspace}/package.json`)) as { name: string }).name, workspace);
+  }
+  const resolveTs = (base: string): string => {
+    for (const candidate of [`${base}.ts`, path.join(base, 'index.ts')]) {
+      if (existsSync(path.join(root, candidate))) return candidate;
+    }
+    throw new Error(`cannot resolve ${base}`);
+  };
+  const seen = new Set<string>();
+  const found: { workspace: string; file: string; name: string }[] = [];
+  const queue = [...entries];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const workspace = file.split('/').slice(0, 2).join('/');
+    const text = readText(file);
+    for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?'(\.[^']*)'/g)) {
+      if (!m[1]) queue.push(resolveTs(path.posix.join(path.posix.dirname(file), m[2]!)));
+    }
+    for (const name of runtimeImports(text)) {
+      const target = byName.get(name);
+      if (target) queue.push(`${target}/src/index.ts`);
+      found.push({ workspace, file, name });
+    }
+  }
+  return found;
 }

@@ -18,8 +18,10 @@ import {
   loadK8s,
   manifestFiles,
   portSettings,
+  reachableImports,
   readText,
   root,
+  runtimeImports,
   shutdownGraceDefault,
   variablesRead,
   workspaceSources,
@@ -140,6 +142,39 @@ describe('Dockerfile', () => {
         });
       }
     }
+  });
+
+  it('runs on production dependencies only: every package the entry points load is a dependency of its workspace', () => {
+    const loaded = reachableImports(['services/wormhole/src/main.ts', 'shared/storage/src/cli/migrate.ts']);
+    const declared = (workspace: string): Set<string> =>
+      new Set(
+        Object.keys(
+          (JSON.parse(readText(`${workspace}/package.json`)) as { dependencies?: Record<string, string> })
+            .dependencies ?? {},
+        ),
+      );
+    for (const { workspace, file, name } of loaded) {
+      expect({ file, name, declared: declared(workspace).has(name) }).toEqual({ file, name, declared: true });
+    }
+    // It walked every role into the backends.
+    const files = new Set(loaded.map((l) => l.file));
+    for (const role of ROLES) expect([...files].some((f) => f.startsWith(`services/${role}/src/`))).toBe(true);
+    expect(loaded.map((l) => l.name)).toEqual(expect.arrayContaining(['pg', 'ioredis', 'mongodb', 'express']));
+    // The scan itself: what it must find and what it must leave out.
+    expect(
+      runtimeImports(
+        [
+          "import { Pool } from 'pg';",
+          "import type { Express } from 'express';",
+          "import './side-effect';",
+          "import 'reflect-metadata';",
+          "import { readFile } from 'node:fs/promises';",
+          "import path from 'path';",
+          "export const p = require.resolve('jq-wasm');",
+          "const m = await import('@scope/pkg/sub');",
+        ].join('\n'),
+      ).sort(),
+    ).toEqual(['@scope/pkg', 'jq-wasm', 'pg', 'reflect-metadata']);
   });
 
   it('keeps host builds and dependencies out of the build context', () => {
