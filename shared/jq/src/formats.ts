@@ -7,7 +7,7 @@ export function tostring(v: Json): string {
   return typeof v === 'string' ? v : toJson(v);
 }
 
-const HTML: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&#39;', '"': '&quot;' };
+const HTML: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' };
 
 function csvField(v: Json): string {
   if (typeof v === 'number') return toJson(v);
