@@ -89,6 +89,28 @@ do:
     });
   });
 
+  it('validates the context a task exports against export.schema', () => {
+    const document = (exported: string) => `
+do:
+  - remember:
+      set: { seen: 1 }
+      export:
+        as: '${exported}'
+        schema:
+          document:
+            type: object
+            required: [ seen ]
+  - recall:
+      set: '\${ $context }'
+`;
+    expect(run(document('${ $context + { seen: .seen } }')).receive(started({})).state.output).toEqual({ seen: 1 });
+    expect(run(document('${ { other: true } }')).receive(started({})).state.error).toMatchObject({
+      type: VALIDATION,
+      title: 'Invalid context',
+      instance: '/do/0/remember',
+    });
+  });
+
   it('refuses an external schema with a configuration error (fetching it would be I/O in the decider)', () => {
     const r = run(`
 input:

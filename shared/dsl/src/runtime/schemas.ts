@@ -6,8 +6,9 @@ import type { ValidateFunction } from 'ajv';
 import { DslFault, configurationFault } from './errors';
 
 /*
- * `input.schema` and `output.schema` of the workflow and of tasks (dsl.md, "Data flow"): a raw
- * input is validated before `input.from`, a transformed output after `output.as`. A value that does
+ * `input.schema` and `output.schema` of the workflow and of tasks, and a task's `export.schema`
+ * (dsl.md, "Data flow"): a raw input is validated before `input.from`, a transformed output after
+ * `output.as`, an exported context after `export.as`. A value that does
  * not conform raises the validation error. Only inline schemas (`schema.document`) are checked:
  * fetching an external one would be I/O inside the decider.
  */
@@ -27,7 +28,7 @@ const compiled = new WeakMap<object, ValidateFunction>();
 export function validated(
   schema: Specification.Schema | undefined,
   value: JsonValue,
-  what: 'input' | 'output',
+  what: 'input' | 'output' | 'context',
   instance?: string,
 ): void {
   if (schema === undefined) return;

@@ -131,6 +131,7 @@ export function finishTask(ctx: StepContext, run: TaskRun): EventDraft[] {
       exportConfig?.as === undefined
         ? ctx.state.context
         : exportedContext(evaluateField(ctx.evaluator, exportConfig.as, output, { ...args, output }));
+    if (context !== ctx.state.context) validated(exportConfig?.schema, context, 'context');
   } catch (e) {
     return [taskFailed(ctx, run, run.attempt, faultOf(e, run.path), ctx.state.context)];
   }
