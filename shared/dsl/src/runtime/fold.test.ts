@@ -103,4 +103,16 @@ describe('snapshots', () => {
     expect(fromSnapshot({ sequence: 1, state: { format: 0 } })).toBeUndefined();
     expect(fromSnapshot({ sequence: 1, state: {} })).toBeUndefined();
   });
+
+  it('ignores progress (a task.started with a body) of a composite task that is not running', () => {
+    const loop = { task_path: '/do/0/loop', task_name: 'loop', task_type: 'for', input: null };
+    const body = { kind: 'iteration', index: 1, input: null, items: [1, 2] };
+    const running = applyEvent(initialState(), started({}));
+    const progressOfAttempt1 = { ...loop, attempt: 1, body };
+    expect(applyEvent(running, external('io.wormhole.task.started', progressOfAttempt1)).tasks).toEqual([]);
+    const begun = applyEvent(running, external('io.wormhole.task.started', { ...loop, attempt: 2 }));
+    // An older attempt's progress does not move the newer attempt either.
+    const later = applyEvent(begun, external('io.wormhole.task.started', { ...progressOfAttempt1 }));
+    expect(later.tasks).toEqual(begun.tasks);
+  });
 });

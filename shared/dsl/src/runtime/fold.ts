@@ -128,6 +128,8 @@ function onTaskStarted(state: ExecutionState, event: EngineEventOf<'io.wormhole.
     if (existing.attempt !== data.attempt || extras.body === undefined) return state;
     return { ...moveOn(state, existing, extras.body, extras.variables), ...contextExtra(data) };
   }
+  // Progress of a composite that is no longer running (finished, or an older attempt) is stale.
+  if (extras.body !== undefined) return state;
   // A later attempt of a run still in place is a retry: its limits count from the first attempt.
   const retried = existing !== undefined && !isFinished(existing) ? existing : undefined;
   const run: TaskRun = {
