@@ -143,6 +143,39 @@ describe('project', () => {
     expect(result.patch.status).toBe('running');
   });
 
+  it('ends as cancelled the steps still open inside a task that ends, and any left when the run ends', () => {
+    const fork = { task_path: '/do/0/race', task_name: 'race', task_type: 'fork' };
+    const branch = (name: string) => ({
+      task_path: `/do/0/race/fork/branches/0/${name}`,
+      task_name: name,
+      task_type: 'call',
+    });
+    const timeout = { type: 'https://serverlessworkflow.io/spec/1.0.0/errors/timeout', status: 408 };
+    const result = project(
+      base,
+      [
+        ev('io.wormhole.task.started', 1, { ...fork, attempt: 1 }),
+        ev('io.wormhole.task.started', 1, { ...branch('fast'), attempt: 1 }),
+        ev('io.wormhole.task.started', 1, { ...branch('slow'), attempt: 1 }),
+        ev('io.wormhole.task.started', 1, { ...task, task_path: '/do/1/other', attempt: 1 }),
+        ev('io.wormhole.task.completed', 2, { ...branch('fast'), attempt: 1, output: 1 }),
+        // compete: the fork completes with the winner; the loser is dropped.
+        ev('io.wormhole.task.completed', 2, { ...fork, attempt: 1, output: 1 }),
+        ev('io.wormhole.execution.faulted', 3, { error: { ...timeout, instance: '/timeout' } }),
+      ],
+      {},
+    );
+    expect(result.steps.map((s) => [s.task_name, s.status])).toEqual([
+      ['race', 'completed'],
+      ['fast', 'completed'],
+      ['slow', 'cancelled'],
+      ['fetch', 'cancelled'],
+    ]);
+    // The loser ends with its fork, the other open step with the run.
+    expect(result.steps.map((s) => s.completed_at)).toEqual([at(2), at(2), at(2), at(3)].map((d) => d.toISOString()));
+    expect(result.open).toEqual({});
+  });
+
   it('does not count a timeout’s timer as waiting, nor as a step', () => {
     const result = project(
       base,

@@ -92,6 +92,16 @@ export function project(subject: Subject, events: readonly StoredEngineEvent[], 
     return step;
   };
 
+  // A task that ends (or retries) drops whatever still ran inside it, as the fold does: a losing
+  // fork branch, the call inside a `do` that timed out. Its open steps end as cancelled.
+  const closeInside = (event: StoredEngineEvent, path?: string): void => {
+    for (const open of Object.keys(steps)) {
+      if (path === undefined || open.startsWith(`${path}/`)) {
+        endStep(event, steps[open]!, steps[open]!.attempt, { status: 'cancelled' });
+      }
+    }
+  };
+
   for (const event of events) {
     switch (event.type) {
       case 'io.wormhole.execution.started':
@@ -99,11 +109,13 @@ export function project(subject: Subject, events: readonly StoredEngineEvent[], 
         log(event, 'info', 'execution started');
         break;
       case 'io.wormhole.execution.completed':
+        closeInside(event);
         finish(event, 'completed');
         patch.output = event.data.output;
         log(event, 'info', 'execution completed');
         break;
       case 'io.wormhole.execution.faulted':
+        closeInside(event);
         finish(event, 'faulted');
         patch.error = event.data.error;
         log(event, 'error', `execution faulted: ${event.data.error.title ?? event.data.error.type}`);
@@ -111,9 +123,7 @@ export function project(subject: Subject, events: readonly StoredEngineEvent[], 
       case 'io.wormhole.execution.cancelled':
         finish(event, 'cancelled');
         log(event, 'warn', `execution cancelled${event.data.reason ? `: ${event.data.reason}` : ''}`);
-        for (const path of Object.keys(steps)) {
-          endStep(event, steps[path]!, steps[path]!.attempt, { status: 'cancelled' });
-        }
+        closeInside(event);
         break;
       case 'io.wormhole.task.requested':
       case 'io.wormhole.task.started': {
@@ -124,18 +134,21 @@ export function project(subject: Subject, events: readonly StoredEngineEvent[], 
         break;
       }
       case 'io.wormhole.task.completed': {
+        closeInside(event, event.data.task_path);
         const step = endStep(event, event.data, event.data.attempt, { status: 'completed', output: event.data.output });
         log(event, 'info', `task ${event.data.task_name} completed`, event.data, step.id);
         setStatus('running');
         break;
       }
       case 'io.wormhole.task.failed': {
+        closeInside(event, event.data.task_path);
         const step = endStep(event, event.data, event.data.attempt, { status: 'faulted', error: event.data.error });
         const detail = event.data.error.detail ?? event.data.error.title ?? event.data.error.type;
         log(event, 'error', `task ${event.data.task_name} failed: ${detail}`, event.data, step.id);
         break;
       }
       case 'io.wormhole.task.retrying': {
+        closeInside(event, event.data.task_path);
         const error = event.data.error;
         const step = endStep(event, event.data, event.data.attempt, { status: 'faulted', ...(error ? { error } : {}) });
         log(event, 'warn', `task ${event.data.task_name} retrying in ${event.data.delay_ms} ms`, event.data, step.id);
