@@ -2,11 +2,11 @@ import type { Specification } from '@serverlessworkflow/sdk';
 import type { JsonValue } from '@wormhole/interfaces';
 import { dslError } from '@wormhole/interfaces';
 import { taskAt, taskList } from './document';
-import { DslFault, configurationFault } from './errors';
+import { DslFault } from './errors';
 import { draft } from './events';
 import type { EventDraft } from './events';
 import type { ExpressionArguments } from './expressions';
-import { evaluateField, isVariableName } from './expressions';
+import { checkVariableName, evaluateField } from './expressions';
 import { enterList, forkOutput, nextIteration, startTask } from './flow';
 import type { StepContext } from './scope';
 import type { TaskRun } from './state';
@@ -27,9 +27,8 @@ export function runFor(ctx: StepContext, run: TaskRun, args: ExpressionArguments
     return enterList(ctx, `${run.path}/do`, 0, { output: run.loop.input, context: ctx.state.context });
   }
   const task = taskAt(ctx.document, run.path).definition as Specification.ForTask;
-  for (const name of [task.for?.each ?? 'item', task.for?.at ?? 'index']) {
-    if (!isVariableName(name)) throw configurationFault(`'${name}' is not a valid variable name for a for loop`);
-  }
+  checkVariableName(task.for?.each ?? 'item', 'for.each');
+  checkVariableName(task.for?.at ?? 'index', 'for.at');
   const collection = evaluateField(ctx.evaluator, task.for?.in ?? '', run.input, args);
   if (collection !== null && !Array.isArray(collection)) {
     throw new DslFault(dslError('validation', { detail: `for.in must give an array, not ${typeName(collection)}` }));

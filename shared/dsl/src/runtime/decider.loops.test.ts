@@ -100,6 +100,25 @@ do:
     });
   });
 
+  it('faults with a configuration error when each or at would hide a runtime argument or is no identifier', () => {
+    for (const naming of ['each: input', 'at: context', 'each: my-item']) {
+      const r = run(`
+do:
+  - loop:
+      for:
+        ${naming}
+        in: .items
+      do:
+        - noop:
+            set: {}
+`);
+      expect(r.receive(started({ items: [1] })).state.error).toMatchObject({
+        type: DSL_ERROR_TYPES.configuration.type,
+        instance: '/do/0/loop',
+      });
+    }
+  });
+
   it('waits inside an iteration for the executor and goes on where it was, also after a restart', () => {
     const r = run(`
 do:

@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue } from '@wormhole/interfaces';
-import { ExpressionError } from './errors';
+import { ExpressionError, configurationFault } from './errors';
 
 /**
  * The runtime expression arguments of the DSL (dsl.md, "Runtime expression arguments"), bound as
@@ -28,6 +28,17 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** True when `name` can be bound as a jq `$name` variable. */
 export function isVariableName(name: string): boolean {
   return IDENTIFIER.test(name);
+}
+
+/**
+ * A name a document chooses for a variable (`for.each`, `for.at`, `catch.as`).
+ * @throws DslFault (configuration error) when it is not a jq identifier or would hide a standard argument
+ */
+export function checkVariableName(name: string, field: string): string {
+  if (!isVariableName(name) || (EXPRESSION_ARGUMENT_NAMES as readonly string[]).includes(name)) {
+    throw configurationFault(`${field} '${name}' must be a jq identifier other than the runtime arguments`);
+  }
+  return name;
 }
 
 export const EXPRESSION_ARGUMENT_NAMES = [

@@ -2,11 +2,10 @@ import type { Specification } from '@serverlessworkflow/sdk';
 import type { DslError, JsonObject } from '@wormhole/interfaces';
 import type { TaskEntry } from './document';
 import { taskAt } from './document';
-import { configurationFault } from './errors';
 import { draft } from './events';
 import type { EventDraft } from './events';
 import type { ExpressionArguments } from './expressions';
-import { evaluateCondition, isVariableName } from './expressions';
+import { checkVariableName, evaluateCondition } from './expressions';
 import { enterList } from './flow';
 import { retryDelay, retryPolicy } from './retry';
 import { sameErrorType } from './standard-errors';
@@ -43,8 +42,7 @@ export function catchFailure(ctx: StepContext, run: TaskRun, error: DslError): E
   const handler = (entry.definition as Specification.TryTask).catch ?? {};
   try {
     if (!matchesErrorFilter(handler.errors?.with, error)) return undefined;
-    const as = handler.as ?? 'error';
-    if (!isVariableName(as)) throw configurationFault(`catch.as '${as}' is not a valid variable name`);
+    const as = checkVariableName(handler.as ?? 'error', 'catch.as');
     const variables: JsonObject = { ...run.variables, [as]: errorValue(error) };
     const args = catchArguments(ctx, entry, run, variables);
     if (handler.when !== undefined && !evaluateCondition(ctx.evaluator, handler.when, run.input, args)) {
