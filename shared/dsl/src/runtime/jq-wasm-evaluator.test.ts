@@ -34,6 +34,20 @@ describe('jq helpers', () => {
     expect(jqArgumentFlags('$workflow.id', {})).toEqual(['--argjson', 'workflow', 'null']);
   });
 
+  it('binds scope variables the program mentions, never over a standard argument nor with a bad name', () => {
+    const variables = { item: 3, index: 0, input: 'shadow', 'not-a-name': 1 };
+    expect(jqArgumentFlags('$item + $index', { variables })).toEqual([
+      '--argjson',
+      'item',
+      '3',
+      '--argjson',
+      'index',
+      '0',
+    ]);
+    expect(jqArgumentFlags('$input', { input: 1, variables })).toEqual(['--argjson', 'input', '1']);
+    expect(jqArgumentFlags('.', { variables })).toEqual([]);
+  });
+
   it('collapses jq output streams', () => {
     expect(collapseOutputs([])).toBeNull();
     expect(collapseOutputs([false])).toBe(false);
