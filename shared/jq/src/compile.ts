@@ -295,8 +295,7 @@ export class Compiler {
         // The common `E as $x | body`: no destructuring machinery.
         return {
           run: (input, env, emit) => source.run(input, env, (v) => body.run(input, push(env, v), emit)),
-          paths: (input, path, env, emit) =>
-            source.run(input, env, (v) => body.paths(input, path, push(env, v), emit)),
+          paths: (input, path, env, emit) => source.run(input, env, (v) => body.paths(input, path, push(env, v), emit)),
         };
       }
       return {
@@ -308,7 +307,13 @@ export class Compiler {
     }
     // `?//`: an error while binding or in the body moves on to the next alternative; errors
     // thrown by the consumer downstream are not the body's and pass through.
-    const alternatives = (input: Json, env: Env, v: Json, run: (e: Env) => boolean, isDownstream: (e: unknown) => boolean): boolean => {
+    const alternatives = (
+      input: Json,
+      env: Env,
+      v: Json,
+      run: (e: Env) => boolean,
+      isDownstream: (e: unknown) => boolean,
+    ): boolean => {
       for (let i = 0; i < pattern.length - 1; i++) {
         try {
           return (pattern[i] as CompiledPattern).bind(v, input, env, run);
@@ -389,7 +394,8 @@ export class Compiler {
       };
     }
     const def = findPrelude(node.name, arity);
-    if (def !== undefined) return callUser(this.preludeHolder(def), args, (env) => ({ v: null, next: null, ctx: env.ctx }));
+    if (def !== undefined)
+      return callUser(this.preludeHolder(def), args, (env) => ({ v: null, next: null, ctx: env.ctx }));
     throw new JqSyntaxError(`${node.name}/${arity} is not defined`, node.line, node.column);
   }
 
@@ -472,7 +478,7 @@ export function eachValue(t: Json, env: Env, emit: Emit): boolean {
     }
     return true;
   }
-  return fail(t === null ? 'Cannot iterate over null' : `Cannot iterate over ${describe(t)}`);
+  return fail(`Cannot iterate over ${describe(t)}`);
 }
 
 export function eachPath(t: Json, path: Path, env: Env, emit: PathEmit): boolean {

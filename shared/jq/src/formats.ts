@@ -24,17 +24,19 @@ function tsvField(v: Json): string {
   }
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (v === null) return '';
-  return fail(`${describe(v)} is not valid in a tsv row`);
+  // jq 1.8 reports tsv rows with the csv wording.
+  return fail(`${describe(v)} is not valid in a csv row`);
 }
 
 function shField(v: Json): string {
   if (typeof v === 'string') return `'${v.replace(/'/g, "'\\''")}'`;
-  if (Array.isArray(v) || (v !== null && typeof v === 'object')) return fail(`${describe(v)} can not be escaped for shell`);
+  if (Array.isArray(v) || (v !== null && typeof v === 'object'))
+    return fail(`${describe(v)} can not be escaped for shell`);
   return toJson(v);
 }
 
 function row(v: Json, kind: string, field: (x: Json) => string, sep: string): string {
-  if (!Array.isArray(v)) return fail(`${describe(v)} cannot be ${kind}-formatted, only an array can be`);
+  if (!Array.isArray(v)) return fail(`${describe(v)} cannot be ${kind}-formatted, only array`);
   return v.map(field).join(sep);
 }
 
@@ -90,7 +92,11 @@ const FORMATS: Record<string, (v: Json) => string> = {
   html: (v) => tostring(v).replace(/[<>&'"]/g, (c) => HTML[c] ?? c),
   uri: (v) =>
     Array.from(Buffer.from(tostring(v), 'utf8'))
-      .map((b) => (/[A-Za-z0-9\-_.~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : '%' + b.toString(16).toUpperCase().padStart(2, '0')))
+      .map((b) =>
+        /[A-Za-z0-9\-_.~]/.test(String.fromCharCode(b))
+          ? String.fromCharCode(b)
+          : '%' + b.toString(16).toUpperCase().padStart(2, '0'),
+      )
       .join(''),
   urid: (v) => {
     try {

@@ -29,7 +29,8 @@ export function sliceString(s: string, from: number, to: number): string {
 export function sliceBounds(len: number, from: Json, to: Json): [number, number] {
   if (from === null) from = 0;
   if (to === null) to = len;
-  if (typeof from !== 'number' || typeof to !== 'number') fail('Start and end indices of an array slice must be numbers');
+  if (typeof from !== 'number' || typeof to !== 'number')
+    fail('Start and end indices of an array slice must be numbers');
   let s = Number.isNaN(from) ? 0 : from;
   if (s < 0) s += len;
   if (s < 0) s = 0;
@@ -122,6 +123,7 @@ export function setIndex(t: Json, k: Json, v: Json): Json {
 }
 
 export function has(t: Json, k: Json): boolean {
+  if (t === null) return false;
   if (isObject(t) && typeof k === 'string') return getKey(t, k) !== undefined;
   if (Array.isArray(t) && typeof k === 'number') return !Number.isNaN(k) && k >= 0 && k < t.length;
   return fail(`Cannot check whether ${typeOf(t)} has a ${typeOf(k)} key`);

@@ -73,11 +73,12 @@ export function compilePattern(
           return k();
         }
         if (s.kind === 'array') {
+          // jq binds array elements last first (so an error names the last index).
           const seq = (i: number): boolean => {
             const item = s.items[i];
-            return item === undefined ? k() : go(item, index(v, i), () => seq(i + 1));
+            return item === undefined ? k() : go(item, index(v, i), () => seq(i - 1));
           };
-          return seq(0);
+          return seq(s.items.length - 1);
         }
         const seq = (i: number): boolean => {
           const entry = s.entries[i];

@@ -5,7 +5,7 @@ import { defineFn, defineNative } from '../registry';
 import type { Env, Filter } from '../runtime';
 import { fail, step, typeFail } from '../runtime';
 import type { Json } from '../value';
-import { compare, describe, typeOf } from '../value';
+import { codepointLength, compare, describe, isObject, typeOf } from '../value';
 import { codepoints } from '../ops';
 
 function requireArray(v: Json, what: string): Json[] {
@@ -63,11 +63,20 @@ defineFn('unique', 0, (v) => {
   const sorted = requireArray(v, 'sorted').slice().sort(compare);
   return sorted.filter((x, i) => i === 0 || compare(sorted[i - 1] as Json, x) !== 0);
 });
+// jq 1.8: `[.[length - 1 - range(0; length)]]`, so strings and numbers fail on the indexing.
 defineFn('reverse', 0, (v) => {
-  if (v === null) return [];
-  if (typeof v === 'string') return (codepoints(v) ?? v.split('')).reverse().join('');
   if (Array.isArray(v)) return v.slice().reverse();
-  return typeFail(v, 'cannot be reversed, as it is not an array');
+  if (v === null) return [];
+  const n =
+    typeof v === 'string'
+      ? codepointLength(v)
+      : typeof v === 'number'
+        ? Math.abs(v)
+        : isObject(v)
+          ? Object.keys(v).length
+          : fail(`${describe(v)} has no length`);
+  if (n === 0) return [];
+  return fail(`Cannot index ${typeOf(v)} with number (${n - 1})`);
 });
 
 function flatten(arr: Json[], depth: number, out: Json[]): Json[] {
@@ -83,9 +92,11 @@ defineFn('flatten', 1, (v, d) => {
   if (d < 0) return fail('flatten depth must not be negative');
   return flatten(requireArrayOrFail(v), d, []);
 });
+/** What `.[]` iterates: array elements or object values. */
 function requireArrayOrFail(v: Json): Json[] {
-  if (!Array.isArray(v)) return fail(`Cannot iterate over ${v === null ? 'null' : describe(v)}`);
-  return v;
+  if (Array.isArray(v)) return v;
+  if (isObject(v)) return Object.values(v);
+  return fail(`Cannot iterate over ${describe(v)}`);
 }
 
 /** Positions of `needle`; for strings in codepoints, overlapping, as jq counts them. */
@@ -143,7 +154,6 @@ defineFn('transpose', 0, (v) => {
   const width = Math.max(0, ...rows.map((r) => r.length));
   return Array.from({ length: width }, (_, i) => rows.map((r) => (i < r.length ? (r[i] as Json) : null)));
 });
-
 
 function rangeNative(from: Json, upto: Json, by: Json, env: Env, emit: (v: Json) => boolean): boolean {
   if (typeof from !== 'number' || typeof upto !== 'number' || typeof by !== 'number') {
@@ -220,4 +230,3 @@ defineNative('isempty', 1, {
     return emit(empty);
   },
 });
-

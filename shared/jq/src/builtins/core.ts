@@ -81,7 +81,6 @@ function addTwo(a: Json, b: Json): Json {
   return add(a, b);
 }
 
-
 function emitError(v: Json): never {
   throw new JqRuntimeError(v);
 }
@@ -111,7 +110,11 @@ defineFn('isnormal', 0, (v) => {
   if (typeof v !== 'number') return typeFail(v, 'number required');
   return Number.isFinite(v) && v !== 0 && Math.abs(v) >= 2.2250738585072014e-308;
 });
-defineFn('abs', 0, (v) => (typeof v === 'number' && v < 0 ? -v : v));
+// jq 1.8: `if . < 0 then -. else . end`, so null and booleans (which sort below 0) fail to negate.
+defineFn('abs', 0, (v) => {
+  if (compare(v, 0) >= 0) return v;
+  return typeof v === 'number' ? -v : fail(`${describe(v)} cannot be negated`);
+});
 defineFn('error', 0, emitError);
 defineFn('error', 1, (_v, msg) => emitError(msg));
 defineFn('halt_error', 1, (v) => emitError(v));
@@ -153,7 +156,7 @@ defineNative('builtins', 0, {
 });
 
 function extreme(v: Json, better: (c: number) => boolean): Json {
-  if (!Array.isArray(v)) return typeFail(v, 'cannot be sorted, as it is not an array');
+  if (!Array.isArray(v)) return fail(`${describe(v)} and ${describe(v)} cannot be iterated over`);
   let best: Json | undefined = undefined;
   for (const x of v) if (best === undefined || better(compare(x, best))) best = x;
   return best ?? null;

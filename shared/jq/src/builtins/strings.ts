@@ -3,7 +3,6 @@ import { defineFn } from '../registry';
 import { fail, typeFail } from '../runtime';
 import type { Json } from '../value';
 
-
 function str(v: Json, msg: string): string {
   if (typeof v !== 'string') return fail(msg);
   return v;
@@ -35,7 +34,7 @@ defineFn('ltrim', 0, (v) => (typeof v === 'string' ? v.replace(LEFT, '') : fail(
 defineFn('rtrim', 0, (v) => (typeof v === 'string' ? v.replace(RIGHT, '') : fail('trim input must be a string')));
 
 defineFn('explode', 0, (v) => {
-  if (typeof v !== 'string') return typeFail(v, 'cannot be exploded, as it is not a string');
+  if (typeof v !== 'string') return fail('explode input must be a string');
   const out: number[] = [];
   for (const c of v) out.push(c.codePointAt(0) as number);
   return out;
@@ -59,13 +58,8 @@ defineFn('split', 1, (v, sep) => {
 });
 
 defineFn('ascii_downcase', 0, (v) =>
-  typeof v === 'string'
-    ? v.replace(/[A-Z]/g, (c) => c.toLowerCase())
-    : typeFail(v, 'cannot be lowercased, as it is not a string'),
+  typeof v === 'string' ? v.replace(/[A-Z]/g, (c) => c.toLowerCase()) : fail('explode input must be a string'),
 );
 defineFn('ascii_upcase', 0, (v) =>
-  typeof v === 'string'
-    ? v.replace(/[a-z]/g, (c) => c.toUpperCase())
-    : typeFail(v, 'cannot be uppercased, as it is not a string'),
+  typeof v === 'string' ? v.replace(/[a-z]/g, (c) => c.toUpperCase()) : fail('explode input must be a string'),
 );
-
