@@ -324,6 +324,8 @@ describe('decide: catch.retry', () => {
       'execution.completed',
     ]);
     expect(fallback.state.output).toEqual({ fallback: true });
+    // The catch runs once: its tasks are first attempts, whatever attempt the try reached.
+    expect(fallback.events.slice(0, 4).map((e) => (e.data as { attempt: number }).attempt)).toEqual([2, 1, 1, 2]);
   });
 
   it('uses a policy from use.retries, with linear backoff and a deterministic jitter', () => {

@@ -44,7 +44,8 @@ export function enterList(ctx: StepContext, list: string, index: number, carry: 
 export function startTask(ctx: StepContext, entry: TaskEntry, carry: Carry): EventDraft[] | undefined {
   const { definition } = entry;
   const owner = ownerRun(ctx, entry.path);
-  const attempt = owner?.attempt ?? 1;
+  // A try's attempts number the runs of its block; its catch.do runs once, as a first attempt.
+  const attempt = owner === undefined || owner.caught !== undefined ? 1 : owner.attempt;
   const iteration = iterationInside(owner);
   const variables = owner?.variables;
   const ref = { ...entry, ...(iteration !== undefined && { iteration }) };
