@@ -2,7 +2,7 @@ import type { AssignOp } from './ast';
 import { binaryOp } from './ops';
 import { delpaths, getpath, setpath } from './pathops';
 import type { Env, Filter, Path } from './runtime';
-import { step, valueOnly } from './runtime';
+import { checkSize, step, valueOnly } from './runtime';
 import type { Json } from './value';
 import { truthy } from './value';
 
@@ -67,7 +67,7 @@ export function compileAssign(op: AssignOp, lhs: Filter, rhs: Filter): Filter {
     default: {
       const arith = op.slice(0, 1);
       return valueOnly((input, env, emit) =>
-        rhs.run(input, env, (v) => emit(modify(input, lhs, env, (old) => binaryOp(arith, old, v)))),
+        rhs.run(input, env, (v) => emit(modify(input, lhs, env, (old) => checkSize(env.ctx, binaryOp(arith, old, v))))),
       );
     }
   }

@@ -2,15 +2,21 @@ import type { FuncDef, Node, Pattern } from './ast';
 import { compileAssign } from './assign';
 import { JqRuntimeError, JqSyntaxError } from './errors';
 import { applyFormat, isFormat } from './formats';
-import { binaryOp, index, slice } from './ops';
+import * as ops from './ops';
 import type { CompiledPattern } from './patterns';
 import { compilePattern, patternNames } from './patterns';
 import { findPrelude } from './prelude';
 import { findNative } from './registry';
 import type { Closure, Emit, Env, Filter, Path, PathEmit } from './runtime';
-import { BreakSignal, fail, invalidPath, lookup, push, step, valueOnly } from './runtime';
+import * as runtime from './runtime';
 import type { Json, JsonObject } from './value';
-import { describe, getKey, hasKey, isObject, setKey, truthy } from './value';
+import * as values from './value';
+
+// CommonJS output of tsx and swc reads every imported binding through a getter; the evaluation
+// loops call these millions of times, so they are read once here.
+const { binaryOp, index, slice } = ops;
+const { BreakSignal, checkSize, fail, invalidPath, lookup, push, singleValued, step, valueOnly } = runtime;
+const { describe, getKey, hasKey, isObject, setKey, truthy } = values;
 
 interface FuncHolder {
   body: Filter | null;
@@ -38,6 +44,7 @@ export const ROOT_SCOPE: Scope = { entry: { kind: 'root' }, next: null };
 const IDENTITY: Filter = {
   run: (input, _env, emit) => emit(input),
   paths: (input, path, _env, emit) => emit(input, path),
+  single: (input) => input,
 };
 
 function extend(scope: Scope, entry: ScopeEntry): Scope {
@@ -98,11 +105,11 @@ export class Compiler {
         return RECURSE;
       case 'literal': {
         const value = node.value;
-        return valueOnly((_i, _e, emit) => emit(value));
+        return singleValued(() => value);
       }
       case 'loc': {
         const value: Json = { file: '<top-level>', line: node.line };
-        return valueOnly((_i, _e, emit) => emit(value));
+        return singleValued(() => value);
       }
       case 'string':
         return this.string(node.parts, node.format ?? 'text', scope);
@@ -180,12 +187,20 @@ export class Compiler {
         return {
           run: (input, _env, emit) => emit(index(input, k)),
           paths: (input, path, _env, emit) => emit(index(input, k), [...path, k]),
+          single: (input) => index(input, k),
         };
       }
-      return {
-        run: (input, env, emit) => target.run(input, env, (t) => emit(index(t, k))),
-        paths: (input, path, env, emit) => target.paths(input, path, env, (t, p) => emit(index(t, k), [...p, k])),
-      };
+      const paths: Filter['paths'] = (input, path, env, emit) =>
+        target.paths(input, path, env, (t, p) => emit(index(t, k), [...p, k]));
+      const one = target.single;
+      if (one !== undefined) {
+        return {
+          run: (input, env, emit) => emit(index(one(input, env), k)),
+          paths,
+          single: (input, env) => index(one(input, env), k),
+        };
+      }
+      return { run: (input, env, emit) => target.run(input, env, (t) => emit(index(t, k))), paths };
     }
     const key = this.compile(keyNode, scope);
     return {
@@ -219,7 +234,7 @@ export class Compiler {
       const out: string[] = new Array<string>(compiled.length);
       // The last interpolation varies slowest, as in jq.
       const go = (i: number): boolean => {
-        if (i < 0) return emit(out.join(''));
+        if (i < 0) return emit(checkSize(env.ctx, out.join('')));
         const part = compiled[i] as string | Filter;
         if (typeof part === 'string') {
           out[i] = part;
@@ -242,6 +257,21 @@ export class Compiler {
       }
     }
     const compiled = entries.map((e) => ({ key: this.compile(e.key, scope), value: this.compile(e.value, scope) }));
+    if (compiled.every((e) => e.key.single !== undefined && e.value.single !== undefined)) {
+      const direct = compiled.map((e) => ({
+        key: e.key.single as (input: Json, env: Env) => Json,
+        value: e.value.single as (input: Json, env: Env) => Json,
+      }));
+      return singleValued((input, env) => {
+        const o: JsonObject = {};
+        for (const e of direct) {
+          const k = e.key(input, env);
+          if (typeof k !== 'string') return fail(`Cannot use ${describe(k)} as object key`);
+          setKey(o, k, e.value(input, env));
+        }
+        return o;
+      });
+    }
     return valueOnly((input, env, emit) => {
       const keys: string[] = new Array<string>(compiled.length);
       const vals: Json[] = new Array<Json>(compiled.length);
@@ -253,7 +283,7 @@ export class Compiler {
           return emit(o);
         }
         return entry.key.run(input, env, (k) => {
-          if (typeof k !== 'string') fail(`Cannot use ${describe(k)} as object key`);
+          if (typeof k !== 'string') return fail(`Cannot use ${describe(k)} as object key`);
           keys[i] = k;
           return entry.value.run(input, env, (v) => {
             vals[i] = v;
@@ -341,17 +371,17 @@ export class Compiler {
     const found = hopsTo(scope, (e) => e.kind === 'var' && e.name === node.name);
     if (found !== null) {
       const hops = found.hops;
-      if (hops === 0) return valueOnly((_i, env, emit) => emit(env.v as Json));
-      return valueOnly((_i, env, emit) => emit(lookup(env, hops).v as Json));
+      if (hops === 0) return singleValued((_i, env) => env.v as Json);
+      return singleValued((_i, env) => lookup(env, hops).v as Json);
     }
     const name = node.name;
-    if (name === 'ENV') return valueOnly((_i, env, emit) => emit(env.ctx.envObject));
+    if (name === 'ENV') return singleValued((_i, env) => env.ctx.envObject);
     if (name === '__prog_args' || (this.options.variables !== undefined && !this.options.variables.includes(name))) {
       throw new JqSyntaxError(`$${name} is not defined`, node.line, node.column);
     }
-    return valueOnly((_i, env, emit) => {
+    return singleValued((_i, env) => {
       const g = env.ctx.globals;
-      return emit(hasKey(g, name) ? (g[name] ?? null) : null);
+      return hasKey(g, name) ? (g[name] ?? null) : null;
     });
   }
 
@@ -385,13 +415,16 @@ export class Compiler {
     const native = findNative(node.name, arity);
     if (native !== undefined) {
       const paths = native.paths;
-      return {
+      const single = native.single?.(args);
+      const filter: Filter = {
         run: (input, env, emit) => native.run(input, args, env, emit),
         paths:
           paths === undefined
             ? (input, _path, env) => native.run(input, args, env, invalidPath)
             : (input, path, env, emit) => paths.call(native, input, path, args, env, emit),
       };
+      if (single !== undefined) filter.single = single;
+      return filter;
     }
     const def = findPrelude(node.name, arity);
     if (def !== undefined)
@@ -554,24 +587,34 @@ export function tryFilter(body: Filter, handler: Filter | undefined): Filter {
 }
 
 function negate(operand: Filter): Filter {
-  return valueOnly((input, env, emit) =>
-    operand.run(input, env, (v) => emit(typeof v === 'number' ? -v : fail(`${describe(v)} cannot be negated`))),
-  );
+  const neg = (v: Json): Json => (typeof v === 'number' ? -v : fail(`${describe(v)} cannot be negated`));
+  const one = operand.single;
+  if (one !== undefined) return singleValued((input, env) => neg(one(input, env)));
+  return valueOnly((input, env, emit) => operand.run(input, env, (v) => emit(neg(v))));
 }
 
 function collect(body: Filter | null): Filter {
-  return valueOnly((input, env, emit) => {
+  return singleValued((input, env) => {
     const out: Json[] = [];
     if (body !== null) body.run(input, env, (v) => (out.push(v), true));
-    return emit(out);
+    return checkSize(env.ctx, out);
   });
 }
 
 function pipe(left: Filter, right: Filter): Filter {
-  return {
-    run: (input, env, emit) => left.run(input, env, (v) => right.run(v, env, emit)),
-    paths: (input, path, env, emit) => left.paths(input, path, env, (v, p) => right.paths(v, p, env, emit)),
-  };
+  const paths: Filter['paths'] = (input, path, env, emit) =>
+    left.paths(input, path, env, (v, p) => right.paths(v, p, env, emit));
+  const one = left.single;
+  const two = right.single;
+  if (one !== undefined && two !== undefined) {
+    return {
+      run: (input, env, emit) => emit(two(one(input, env), env)),
+      paths,
+      single: (input, env) => two(one(input, env), env),
+    };
+  }
+  if (one !== undefined) return { run: (input, env, emit) => right.run(one(input, env), env, emit), paths };
+  return { run: (input, env, emit) => left.run(input, env, (v) => right.run(v, env, emit)), paths };
 }
 
 function comma(left: Filter, right: Filter): Filter {
@@ -582,8 +625,17 @@ function comma(left: Filter, right: Filter): Filter {
 }
 
 function binary(op: string, left: Filter, right: Filter): Filter {
+  const l = left.single;
+  const r = right.single;
+  if (l !== undefined && r !== undefined) {
+    // jq evaluates the right operand first; with single values that only orders the errors.
+    return singleValued((input, env) => {
+      const b = r(input, env);
+      return checkSize(env.ctx, binaryOp(op, l(input, env), b));
+    });
+  }
   return valueOnly((input, env, emit) =>
-    right.run(input, env, (b) => left.run(input, env, (a) => emit(binaryOp(op, a, b)))),
+    right.run(input, env, (b) => left.run(input, env, (a) => emit(checkSize(env.ctx, binaryOp(op, a, b))))),
   );
 }
 

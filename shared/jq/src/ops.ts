@@ -1,6 +1,9 @@
 import { fail, typeFail } from './runtime';
 import type { Json, JsonObject } from './value';
-import {
+import * as values from './value';
+
+// Read once: CommonJS getter-backed imports are slow in the hot paths (see compile.ts).
+const {
   codepointLength,
   compare,
   copyObject,
@@ -11,7 +14,7 @@ import {
   isObject,
   setKey,
   typeOf,
-} from './value';
+} = values;
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 

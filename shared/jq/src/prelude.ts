@@ -7,7 +7,6 @@ import { parse } from './parser';
  * Everything hot or value-only is native TypeScript (see builtins/).
  */
 const SOURCE = `
-def select(f): if f then . else empty end;
 def recurse(f): def r: ., (f | r); r;
 def recurse(f; cond): def r: ., (f | select(cond) | r); r;
 def values: select(. != null);
@@ -22,7 +21,6 @@ def scalars: select(type != "array" and type != "object");
 def isfinite: type == "number" and (isinfinite | not);
 def finites: select(isfinite);
 def normals: select(isnormal);
-def map(f): [.[] | f];
 def map_values(f): .[] |= f;
 def add(f): reduce f as $x (null; . + $x);
 def del(f): delpaths([path(f)]);

@@ -16,37 +16,19 @@ export interface RunOptions {
   readonly env?: JsonObject;
   /** Evaluation steps allowed (function calls, iterations, reductions). Default 10,000,000. */
   readonly maxSteps?: number;
-  /** Largest size, in bytes of compact JSON, of any one output. Default 64 MiB. */
-  readonly maxOutputBytes?: number;
+  /**
+   * Longest string (UTF-16 units) or array (elements) the program may build. Checked where values
+   * grow (`+`, `*`, `[…]`, string interpolation, `add`), so it costs nothing per output. Default 16 Mi.
+   */
+  readonly maxOutputSize?: number;
   /** Clock for `now`, in seconds since the epoch. Default: the system clock. */
   readonly now?: () => number;
 }
 
 export const DEFAULT_MAX_STEPS = 10_000_000;
-export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_OUTPUT_SIZE = 16 * 1024 * 1024;
 
 const EMPTY_ENV: JsonObject = Object.freeze({}) as JsonObject;
-
-/** Approximate JSON size, stopping as soon as `limit` is passed (so a huge value costs little). */
-function exceedsSize(v: Json, limit: number): boolean {
-  let size = 0;
-  const stack: Json[] = [v];
-  while (stack.length > 0) {
-    const x = stack.pop() as Json;
-    if (typeof x === 'string') size += x.length + 2;
-    else if (Array.isArray(x)) {
-      size += 2 + x.length;
-      for (const y of x) stack.push(y);
-    } else if (x !== null && typeof x === 'object') {
-      for (const k of Object.keys(x)) {
-        size += k.length + 4;
-        stack.push(x[k] as Json);
-      }
-    } else size += 5;
-    if (size > limit) return true;
-  }
-  return false;
-}
 
 /** A parsed and compiled jq program; immutable, reusable, safe to share. */
 export class JqProgram {
@@ -60,22 +42,16 @@ export class JqProgram {
    * stopped early. @throws JqRuntimeError (uncaught jq error), JqBudgetError (a limit was hit)
    */
   each(input: Json, onOutput: (v: Json) => boolean, options: RunOptions = {}): boolean {
-    const maxOutput = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
     const ctx: Ctx = {
       steps: 0,
       maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
-      maxOutputBytes: maxOutput,
+      maxOutputSize: options.maxOutputSize ?? DEFAULT_MAX_OUTPUT_SIZE,
       globals: options.vars ?? {},
       envObject: options.env ?? EMPTY_ENV,
       now: options.now ?? (() => Date.now() / 1000),
     };
     try {
-      return this.filter.run(input, { v: null, next: null, ctx }, (v) => {
-        if (typeof v === 'object' && v !== null && exceedsSize(v, maxOutput)) {
-          throw new JqBudgetError('output', maxOutput);
-        }
-        return onOutput(v);
-      });
+      return this.filter.run(input, { v: null, next: null, ctx }, onOutput);
     } catch (e) {
       throw translate(e, ctx);
     }
@@ -112,7 +88,7 @@ function translate(e: unknown, ctx: Ctx): unknown {
   if (e instanceof JqError) return e;
   if (e instanceof RangeError) {
     if (/call stack/i.test(e.message)) return new JqBudgetError('depth', 0);
-    return new JqBudgetError('output', ctx.maxOutputBytes);
+    return new JqBudgetError('output', ctx.maxOutputSize);
   }
   return e;
 }

@@ -6,6 +6,8 @@ import type { Json } from './value';
 export interface Native {
   run(input: Json, args: readonly Filter[], env: Env, emit: Emit): boolean;
   paths?(input: Json, path: Path, args: readonly Filter[], env: Env, emit: PathEmit): boolean;
+  /** When the call always has exactly one output for these arguments: its direct form. */
+  single?(args: readonly Filter[]): ((input: Json, env: Env) => Json) | undefined;
 }
 
 const natives = new Map<string, Native>();
@@ -43,6 +45,22 @@ export function defineFn(name: string, arity: number, fn: (input: Json, ...args:
     },
     paths(input, _path, args, env) {
       return this.run(input, args, env, invalidPath);
+    },
+    single(args) {
+      if (args.length === 0) return (input) => fn(input);
+      const ones = args.map((a) => a.single);
+      if (ones.some((o) => o === undefined)) return undefined;
+      const direct = ones as ((input: Json, env: Env) => Json)[];
+      if (direct.length === 1) {
+        const [a] = direct as [(input: Json, env: Env) => Json];
+        return (input, env) => fn(input, a(input, env));
+      }
+      // The last argument is evaluated first, as in the general case.
+      return (input, env) => {
+        const vals: Json[] = new Array<Json>(direct.length);
+        for (let i = direct.length - 1; i >= 0; i--) vals[i] = (direct[i] as (input: Json, env: Env) => Json)(input, env);
+        return fn(input, ...vals);
+      };
     },
   });
 }

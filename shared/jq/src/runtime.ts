@@ -6,7 +6,7 @@ import { describe, dumpTruncated } from './value';
 export interface Ctx {
   steps: number;
   readonly maxSteps: number;
-  readonly maxOutputBytes: number;
+  readonly maxOutputSize: number;
   /** Variables bound by the host (`$input`, `$context`, …), looked up by name. */
   readonly globals: Readonly<Record<string, Json>>;
   /** What `$ENV` and `env` return: the host decides, default empty. */
@@ -38,6 +38,12 @@ export type PathEmit = (v: Json, path: Path) => boolean;
 export interface Filter {
   run(input: Json, env: Env, emit: Emit): boolean;
   paths(input: Json, path: Path, env: Env, emit: PathEmit): boolean;
+  /**
+   * Present when the expression always yields exactly one value (or throws): `.a.b`, `$x`,
+   * `.x + 1`, `[…]`, `length`… Callers use it to skip the callback, which is most of the cost of
+   * the small expressions a workflow evaluates.
+   */
+  single?: (input: Json, env: Env) => Json;
 }
 
 /** A filter argument bound with the environment of its call site. */
@@ -57,6 +63,14 @@ export function lookup(env: Env, hops: number): Env {
   return e;
 }
 
+/** A value the program built, checked against the output budget (strings and arrays only grow). */
+export function checkSize(ctx: Ctx, v: Json): Json {
+  if ((typeof v === 'string' || Array.isArray(v)) && v.length > ctx.maxOutputSize) {
+    throw new JqBudgetError('output', ctx.maxOutputSize);
+  }
+  return v;
+}
+
 /** Counts one unit of work; the cheap guard against runaway programs. */
 export function step(ctx: Ctx): void {
   if (++ctx.steps > ctx.maxSteps) throw new JqBudgetError('steps', ctx.maxSteps);
@@ -71,11 +85,14 @@ export function invalidPath(v: Json): never {
 }
 
 /** A filter usable only for values: in path mode every output is an invalid path. */
-export function valueOnly(run: Filter['run']): Filter {
-  return {
-    run,
-    paths: (input, _path, env) => run(input, env, invalidPath),
-  };
+export function valueOnly(run: Filter['run'], single?: Filter['single']): Filter {
+  const paths: Filter['paths'] = (input, _path, env) => run(input, env, invalidPath);
+  return single === undefined ? { run, paths } : { run, paths, single };
+}
+
+/** A filter of exactly one output, from its `single` function. */
+export function singleValued(single: (input: Json, env: Env) => Json): Filter {
+  return valueOnly((input, env, emit) => emit(single(input, env)), single);
 }
 
 /** Thrown by `break $label`; only the matching `label` catches it, never `try`. */
