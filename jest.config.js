@@ -17,6 +17,9 @@ const roots = ['<rootDir>/shared', '<rootDir>/services'];
 module.exports = {
   // Integration and e2e tests talk to real servers; unit tests finish far below this.
   testTimeout: 30000,
+  // Probes Postgres, Redis and Mongo once; suites needing an unreachable one are skipped and listed.
+  globalSetup: '<rootDir>/test/support/probe-servers.js',
+  globalTeardown: '<rootDir>/test/support/report-skipped.js',
   projects: [
     {
       ...common,

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Express } from 'express';
-import type { Database } from '@wormhole/interfaces';
+import type { Database, EventStream } from '@wormhole/interfaces';
 import { MemoryLogger, PromMetrics } from '@wormhole/platform';
-import { openTestDatabase, testBackends } from '@wormhole/storage';
-import { RedisEventStream } from '@wormhole/transport';
+import { EMBEDDED_SCHEMA, EmbeddedDatabase, openTestDatabase, testBackends } from '@wormhole/storage';
+import { PostgresEventStream, RedisEventStream } from '@wormhole/transport';
 import { createApp } from './app';
 
 const definition = (name: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -28,7 +28,7 @@ do:
 describe.each(testBackends())('REST API on %s', (backend) => {
   let db: Database;
   let cleanup: () => Promise<void>;
-  let stream: RedisEventStream;
+  let stream: EventStream;
   let app: Express;
   const tenant = `t${randomUUID().slice(0, 8)}`;
   const api = `/api/v1/${tenant}`;
@@ -37,10 +37,14 @@ describe.each(testBackends())('REST API on %s', (backend) => {
     ({ db, cleanup } = await openTestDatabase(backend));
     const logger = new MemoryLogger();
     const metrics = new PromMetrics({ processMetrics: false });
-    stream = await RedisEventStream.create(
-      { url: 'redis://127.0.0.1:6379', keyPrefix: `t:${randomUUID().slice(0, 8)}:` },
-      { logger, metrics },
-    );
+    // As installed: the embedded database brings its own stream; the others use Redis Streams.
+    stream =
+      db instanceof EmbeddedDatabase
+        ? await PostgresEventStream.create(db.pool, { schema: EMBEDDED_SCHEMA }, { logger, metrics })
+        : await RedisEventStream.create(
+            { url: 'redis://127.0.0.1:6379', keyPrefix: `t:${randomUUID().slice(0, 8)}:` },
+            { logger, metrics },
+          );
     app = createApp({
       config: { bodyLimitBytes: 64 * 1024, tenantMode: true, cancelWaitMs: 50 },
       db,

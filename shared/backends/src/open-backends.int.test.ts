@@ -4,7 +4,8 @@ import Redis from 'ioredis';
 import { Pool } from 'pg';
 import type { StreamMessage } from '@wormhole/interfaces';
 import { executionStartedEvent, newId } from '@wormhole/interfaces';
-import { MemoryLogger, NoopMetrics } from '@wormhole/platform';
+import type { TestServer } from '@wormhole/platform';
+import { MemoryLogger, NoopMetrics, testServersReachable } from '@wormhole/platform';
 import { TEST_POSTGRES, loadStorageConfig, makeTempDataDir, poolConfig } from '@wormhole/storage';
 import { loadTransportConfig } from '@wormhole/transport';
 import type { Backends } from './open-backends';
@@ -14,6 +15,7 @@ const deps = { logger: new MemoryLogger(), metrics: new NoopMetrics() };
 
 interface Setup {
   readonly name: string;
+  readonly servers: readonly TestServer[];
   readonly backend: string;
   env(): Promise<Record<string, string>>;
   cleanup(): Promise<void>;
@@ -28,6 +30,7 @@ function embedded(): Setup {
   let dir = '';
   return {
     name: 'embedded database, stream and timers in one data directory',
+    servers: [],
     backend: 'embedded',
     env: async () => {
       dir = await makeTempDataDir();
@@ -42,6 +45,7 @@ function postgres(streamType: 'postgres' | 'redis'): Setup {
   const prefix = `test:${schema}:`;
   return {
     name: `postgres database, ${streamType} stream and timers`,
+    servers: ['postgres', 'redis'],
     backend: 'postgres',
     env: () =>
       Promise.resolve({
@@ -64,7 +68,9 @@ function postgres(streamType: 'postgres' | 'redis'): Setup {
   };
 }
 
-describe.each([embedded(), postgres('postgres'), postgres('redis')])('openBackends: $name', (setup) => {
+const setups = [embedded(), postgres('postgres'), postgres('redis')].filter((s) => testServersReachable(s.servers));
+
+describe.each(setups)('openBackends: $name', (setup) => {
   let env: Record<string, string>;
   beforeAll(async () => {
     env = await setup.env();

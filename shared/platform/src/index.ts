@@ -5,3 +5,4 @@ export * from './metrics/prom-metrics';
 export * from './metrics/noop-metrics';
 export * from './lifecycle/shutdown';
 export * from './http/health-server';
+export * from './testing/test-servers';

@@ -116,11 +116,16 @@ export function embedded(): BackendSetup {
   };
 }
 
-/** Every installation a user can choose, for the backends reachable in this run. */
+/** Every installation a user can choose whose servers are reachable in this run (embedded always). */
 export function everySetup(): BackendSetup[] {
-  const setups = [embedded(), postgresWithRedisStreams(), redisOnly()];
-  if (testBackends().includes('mongo')) setups.push(mongoWithRedisStreams());
-  return setups;
+  const backends = testBackends();
+  const redis = backends.includes('redis');
+  return [
+    embedded(),
+    ...(redis && backends.includes('postgres') ? [postgresWithRedisStreams()] : []),
+    ...(redis ? [redisOnly()] : []),
+    ...(redis && backends.includes('mongo') ? [mongoWithRedisStreams()] : []),
+  ];
 }
 
 /** The outside services a workflow calls: `/price` answers, `/slow` takes its time, `/fail` is 500. */

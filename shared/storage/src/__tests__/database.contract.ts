@@ -1,3 +1,5 @@
+import type { TestServer } from '@wormhole/platform';
+import { testServersReachable } from '@wormhole/platform';
 /**
  * The Database contract: one suite, run against every backend (postgres, redis, mongo, embedded).
  * A backend's `*.int.test.ts` calls `databaseContract(name, open)`; `open` returns a fresh,
@@ -16,8 +18,13 @@ export interface OpenedDatabase {
   cleanup(): Promise<void>;
 }
 
-export function databaseContract(name: string, open: () => Promise<OpenedDatabase>): void {
-  describe(`Database contract: ${name}`, () => {
+/** `servers`: what the backend needs; without them the suite is skipped and the run says so. */
+export function databaseContract(
+  name: string,
+  open: () => Promise<OpenedDatabase>,
+  servers: readonly TestServer[] = [],
+): void {
+  (testServersReachable(servers) ? describe : describe.skip)(`Database contract: ${name}`, () => {
     let opened: OpenedDatabase | undefined;
 
     beforeAll(async () => {

@@ -1,4 +1,4 @@
 import { databaseContract } from '../__tests__/database.contract';
 import { openTestPostgres } from './testing';
 
-databaseContract('postgres', () => openTestPostgres());
+databaseContract('postgres', () => openTestPostgres(), ['postgres']);

@@ -1,4 +1,4 @@
 import { databaseContract } from '../__tests__/database.contract';
 import { openTestRedis } from './testing';
 
-databaseContract('redis', () => openTestRedis());
+databaseContract('redis', () => openTestRedis(), ['redis']);

@@ -1,3 +1,5 @@
+import type { TestServer } from '@wormhole/platform';
+import { testServersReachable } from '@wormhole/platform';
 /**
  * The EventStream contract: one suite, run against every backend (Redis Streams, Postgres table).
  * A backend's `*.int.test.ts` calls `eventStreamContract(name, open)`; `open` returns a fresh,
@@ -15,8 +17,9 @@ import { lifecycleContract } from './contract/lifecycle.contract';
 export { CONTRACT_SETTINGS } from './contract/harness';
 export type { OpenedEventStream, OpenEventStream } from './contract/harness';
 
-export function eventStreamContract(name: string, open: OpenEventStream): void {
-  describe(`EventStream contract: ${name}`, () => {
+/** `servers`: what the backend needs; without them the suite is skipped and the run says so. */
+export function eventStreamContract(name: string, open: OpenEventStream, servers: readonly TestServer[] = []): void {
+  (testServersReachable(servers) ? describe : describe.skip)(`EventStream contract: ${name}`, () => {
     let opened: OpenedEventStream | undefined;
 
     beforeAll(async () => {

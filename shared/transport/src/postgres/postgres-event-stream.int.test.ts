@@ -39,4 +39,4 @@ async function openPostgres(): Promise<OpenedEventStream> {
   };
 }
 
-eventStreamContract('postgres', openPostgres);
+eventStreamContract('postgres', openPostgres, ['postgres']);

@@ -45,4 +45,4 @@ async function openRedis(): Promise<OpenedEventStream> {
   };
 }
 
-eventStreamContract('redis', openRedis);
+eventStreamContract('redis', openRedis, ['redis']);

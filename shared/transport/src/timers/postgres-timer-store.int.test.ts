@@ -1,3 +1,4 @@
+import { testServersReachable } from '@wormhole/platform';
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -10,21 +11,25 @@ import { PostgresTimerStore } from './postgres-timer-store';
 import { timerStoreContract } from './timer-store.contract';
 
 // Real Postgres, a pool of several connections (so claims really run concurrently), a random schema.
-timerStoreContract('postgres', async () => {
-  const schema = `wh_timers_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
-  const pool = new Pool({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test', max: 4 });
-  const store = await PostgresTimerStore.create(pool, schema);
-  return {
-    store,
-    cleanup: async () => {
-      await store.close();
-      await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await pool.end();
-    },
-  };
-});
+timerStoreContract(
+  'postgres',
+  async () => {
+    const schema = `wh_timers_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+    const pool = new Pool({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test', max: 4 });
+    const store = await PostgresTimerStore.create(pool, schema);
+    return {
+      store,
+      cleanup: async () => {
+        await store.close();
+        await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await pool.end();
+      },
+    };
+  },
+  ['postgres'],
+);
 
-describe('PostgresTimerStore on Postgres', () => {
+(testServersReachable(['postgres']) ? describe : describe.skip)('PostgresTimerStore on Postgres', () => {
   const pool = new Pool({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test', max: 4 });
   const schema = `wh_timers_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
   afterAll(async () => {

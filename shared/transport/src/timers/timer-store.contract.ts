@@ -1,3 +1,5 @@
+import type { TestServer } from '@wormhole/platform';
+import { testServersReachable } from '@wormhole/platform';
 /**
  * The TimerStore contract, run against every implementation (Redis, Postgres, PGlite). `open`
  * returns an empty, isolated store (own key prefix / schema / data directory) and a cleanup.
@@ -22,8 +24,13 @@ const timer = (id: string, dueAt: number, extra: Partial<ScheduledTimer> = {}): 
 
 const ids = (timers: readonly ScheduledTimer[]): string[] => timers.map((t) => t.id);
 
-export function timerStoreContract(name: string, open: () => Promise<OpenedTimerStore>): void {
-  describe(`TimerStore contract: ${name}`, () => {
+/** `servers`: what the backend needs; without them the suite is skipped and the run says so. */
+export function timerStoreContract(
+  name: string,
+  open: () => Promise<OpenedTimerStore>,
+  servers: readonly TestServer[] = [],
+): void {
+  (testServersReachable(servers) ? describe : describe.skip)(`TimerStore contract: ${name}`, () => {
     let opened: OpenedTimerStore | undefined;
     const store = (): TimerStore => {
       if (!opened) throw new Error('timer store not opened');
