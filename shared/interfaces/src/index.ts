@@ -16,3 +16,4 @@ export * from './ports/task-executor';
 export * from './ports/logger';
 export * from './ports/metrics';
 export * from './ports/timer-store';
+export * from './ports/blob-store';
