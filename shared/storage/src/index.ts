@@ -8,3 +8,4 @@ export * from './redis';
 export * from './mongo';
 export * from './embedded';
 export * from './testing';
+export * from './blobs';
