@@ -6,3 +6,6 @@ export type { S3Settings } from './s3-blob-store';
 export { S3BlobStore } from './s3-blob-store';
 export type { S3Credentials } from './s3-signer';
 export { BlobCodec } from './blob-codec';
+export { EVENT_DATA_FIELDS, EXECUTION_FIELDS, SNAPSHOT_FIELDS, STEP_RUN_FIELDS } from './offload';
+export { offloadEvent, resolveEvent, resolveEvents } from './records';
+export { withBlobOffload } from './offload-database';

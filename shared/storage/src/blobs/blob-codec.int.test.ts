@@ -1,0 +1,64 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { BlobRef } from '@wormhole/interfaces';
+import { AppError, NotFoundError } from '@wormhole/interfaces';
+import { BlobCache } from './blob-cache';
+import { BlobCodec } from './blob-codec';
+import { FilesystemBlobStore } from './filesystem-blob-store';
+
+describe('BlobCodec over a filesystem store', () => {
+  let dir: string;
+  let store: FilesystemBlobStore;
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wormhole-codec-'));
+    store = await FilesystemBlobStore.create(dir);
+  });
+  afterEach(() => fs.rm(dir, { recursive: true, force: true }));
+
+  const fileOf = (ref: BlobRef): string => path.join(dir, 'acme', ref.$blob.slice(0, 2), ref.$blob);
+  const big = { list: Array.from({ length: 400 }, (_, i) => `item-${i}`) };
+
+  it('round-trips a large value through a reference', async () => {
+    const codec = new BlobCodec(store, 1024, { cacheChars: 0 });
+    const stored = await codec.offload('acme', big);
+    expect(stored).toEqual({
+      $blob: expect.any(String),
+      bytes: JSON.stringify(big).length,
+      sha256: expect.any(String),
+    });
+    expect(await codec.resolve('acme', stored)).toEqual(big);
+    await expect(codec.resolve('globex', stored)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('refuses a blob that does not match its reference', async () => {
+    const codec = new BlobCodec(store, 1024, { cacheChars: 0 });
+    const ref = (await codec.offload('acme', big)) as BlobRef;
+    const text = await fs.readFile(fileOf(ref), 'utf8');
+    await fs.writeFile(fileOf(ref), text.replace('item-7', 'item-8'));
+    await expect(codec.resolve('acme', ref)).rejects.toThrow(AppError);
+    await expect(codec.resolve('acme', ref)).rejects.toThrow(/does not match its reference/);
+  });
+
+  it('serves what it just stored from its cache, without the store', async () => {
+    const codec = new BlobCodec(store, 1024);
+    const ref = (await codec.offload('acme', big)) as BlobRef;
+    await fs.rm(fileOf(ref));
+    expect(await codec.resolve('acme', ref)).toEqual(big);
+  });
+});
+
+describe('BlobCache', () => {
+  it('drops the least recently used entries beyond its size', () => {
+    const cache = new BlobCache(10);
+    cache.set('a', 'aaaa');
+    cache.set('b', 'bbbb');
+    expect(cache.get('a')).toBe('aaaa');
+    cache.set('c', 'cccc');
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toBe('aaaa');
+    expect(cache.get('c')).toBe('cccc');
+    cache.set('huge', 'x'.repeat(11));
+    expect(cache.get('huge')).toBeUndefined();
+  });
+});

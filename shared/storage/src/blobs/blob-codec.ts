@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import type { BackendHealth, BlobRef, BlobStore, JsonValue } from '@wormhole/interfaces';
+import { AppError } from '@wormhole/interfaces';
+import { BlobCache } from './blob-cache';
+import { place, readStored } from './offload';
+
+/** 32 Mi UTF-16 units (64 MiB at most): a few dozen large payloads per process. */
+const DEFAULT_CACHE_CHARS = 32 * 1024 * 1024;
+
+/**
+ * Swaps one field's value for a reference to a blob (when it is larger than the threshold) and
+ * back. Shared by the database and the event stream decorators of a process, so both use one
+ * cache. It never closes the store: whoever opened the store does.
+ */
+export class BlobCodec {
+  private readonly cache: BlobCache;
+
+  constructor(
+    private readonly blobs: BlobStore,
+    readonly thresholdBytes: number,
+    options: { cacheChars?: number } = {},
+  ) {
+    this.cache = new BlobCache(options.cacheChars ?? DEFAULT_CACHE_CHARS);
+  }
+
+  /** What to store in place of `value`: the value, the value escaped, or a reference. */
+  async offload(tenantId: string, value: JsonValue): Promise<JsonValue> {
+    const placement = place(value, this.thresholdBytes);
+    if ('inline' in placement) return placement.inline;
+    const ref = await this.blobs.put(tenantId, placement.outOfLine, 'application/json');
+    this.cache.set(cacheKey(tenantId, ref), placement.outOfLine);
+    return ref;
+  }
+
+  /**
+   * The value a stored field stands for. A fetched blob is checked against the reference's length
+   * and digest: a truncated or swapped blob is an error, never silently wrong data.
+   * @throws NotFoundError when the blob is gone
+   */
+  async resolve(tenantId: string, stored: JsonValue): Promise<JsonValue> {
+    const read = readStored(stored);
+    if ('inline' in read) return read.inline;
+    const key = cacheKey(tenantId, read.ref);
+    let text = this.cache.get(key);
+    if (text === undefined) {
+      text = await this.blobs.get(tenantId, read.ref.$blob);
+      verify(read.ref, text);
+      this.cache.set(key, text);
+    }
+    return JSON.parse(text) as JsonValue;
+  }
+
+  health(): Promise<BackendHealth> {
+    return this.blobs.health();
+  }
+}
+
+function cacheKey(tenantId: string, ref: BlobRef): string {
+  return `${tenantId}/${ref.$blob}`;
+}
+
+function verify(ref: BlobRef, text: string): void {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  const digest = createHash('sha256').update(text, 'utf8').digest('hex');
+  if (bytes !== ref.bytes || digest !== ref.sha256) {
+    throw new AppError(
+      'INTERNAL_ERROR',
+      `blob '${ref.$blob}' does not match its reference (${bytes} bytes, sha256 ${digest}; expected ${ref.bytes}, ${ref.sha256})`,
+    );
+  }
+}
