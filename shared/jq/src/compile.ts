@@ -421,14 +421,15 @@ export class Compiler {
         paths:
           paths === undefined
             ? (input, _path, env) => native.run(input, args, env, invalidPath)
-            : (input, path, env, emit) => paths.call(native, input, path, args, env, emit),
+            : (input, path, env, emit) => paths(input, path, args, env, emit),
       };
       if (single !== undefined) filter.single = single;
       return filter;
     }
     const def = findPrelude(node.name, arity);
-    if (def !== undefined)
+    if (def !== undefined) {
       return callUser(this.preludeHolder(def), args, (env) => ({ v: null, next: null, ctx: env.ctx }));
+    }
     throw new JqSyntaxError(`${node.name}/${arity} is not defined`, node.line, node.column);
   }
 

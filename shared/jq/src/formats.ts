@@ -30,8 +30,9 @@ function tsvField(v: Json): string {
 
 function shField(v: Json): string {
   if (typeof v === 'string') return `'${v.replace(/'/g, "'\\''")}'`;
-  if (Array.isArray(v) || (v !== null && typeof v === 'object'))
+  if (Array.isArray(v) || (v !== null && typeof v === 'object')) {
     return fail(`${describe(v)} can not be escaped for shell`);
+  }
   return toJson(v);
 }
 

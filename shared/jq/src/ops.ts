@@ -3,18 +3,8 @@ import type { Json, JsonObject } from './value';
 import * as values from './value';
 
 // Read once: CommonJS getter-backed imports are slow in the hot paths (see compile.ts).
-const {
-  codepointLength,
-  compare,
-  copyObject,
-  describe,
-  dumpTruncated,
-  equals,
-  getKey,
-  isObject,
-  setKey,
-  typeOf,
-} = values;
+const { codepointLength, compare, copyObject, describe, dumpTruncated, equals, getKey, isObject, setKey, typeOf } =
+  values;
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 
@@ -32,8 +22,9 @@ export function sliceString(s: string, from: number, to: number): string {
 export function sliceBounds(len: number, from: Json, to: Json): [number, number] {
   if (from === null) from = 0;
   if (to === null) to = len;
-  if (typeof from !== 'number' || typeof to !== 'number')
+  if (typeof from !== 'number' || typeof to !== 'number') {
     fail('Start and end indices of an array slice must be numbers');
+  }
   let s = Number.isNaN(from) ? 0 : from;
   if (s < 0) s += len;
   if (s < 0) s = 0;

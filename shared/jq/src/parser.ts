@@ -1,4 +1,4 @@
-import type { AssignOp, BinaryOp, FuncDef, Node, Pattern, StrFragment } from './ast';
+import type { BinaryOp, FuncDef, Node, Pattern, StrFragment } from './ast';
 import { JqSyntaxError } from './errors';
 import type { StrPart, Token } from './lexer';
 import { Lexer } from './lexer';
@@ -245,7 +245,9 @@ class Parser {
   private opTerm(t: Token & { kind: 'op' }): Node {
     switch (t.text) {
       case '.':
-        if (this.peek().kind === 'str') return { type: 'index', target: { type: 'identity' }, key: this.stringNode(this.take()) };
+        if (this.peek().kind === 'str') {
+          return { type: 'index', target: { type: 'identity' }, key: this.stringNode(this.take()) };
+        }
         return { type: 'identity' };
       case '..':
         return { type: 'recurse' };
@@ -284,7 +286,7 @@ class Parser {
       }
       case 'reduce':
       case 'foreach':
-        return this.fold(t.text);
+        return this.fold(t.text === 'reduce' ? 'reduce' : 'foreach');
       case 'break': {
         const v = this.take();
         if (v.kind !== 'var') this.fail(v);
@@ -318,7 +320,7 @@ class Parser {
     return { type: 'if', cond, then };
   }
 
-  private fold(kind: 'reduce' | 'foreach' | string): Node {
+  private fold(kind: 'reduce' | 'foreach'): Node {
     const source = this.binary(0);
     this.expectKw('as');
     const patterns = this.patterns();
@@ -486,7 +488,7 @@ function makeBinary(op: string, left: Node, right: Node): Node {
     case '/=':
     case '%=':
     case '//=':
-      return { type: 'assign', op: op as AssignOp, left, right };
+      return { type: 'assign', op: op, left, right };
     default:
       return { type: 'binary', op: op as BinaryOp, left, right };
   }

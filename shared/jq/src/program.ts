@@ -28,7 +28,7 @@ export interface RunOptions {
 export const DEFAULT_MAX_STEPS = 10_000_000;
 export const DEFAULT_MAX_OUTPUT_SIZE = 16 * 1024 * 1024;
 
-const EMPTY_ENV: JsonObject = Object.freeze({}) as JsonObject;
+const EMPTY_ENV: JsonObject = Object.freeze({});
 
 /** A parsed and compiled jq program; immutable, reusable, safe to share. */
 export class JqProgram {

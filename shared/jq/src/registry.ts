@@ -4,10 +4,10 @@ import type { Json } from './value';
 
 /** A builtin implemented in TypeScript. Filter arguments are run with the caller's `env`. */
 export interface Native {
-  run(input: Json, args: readonly Filter[], env: Env, emit: Emit): boolean;
-  paths?(input: Json, path: Path, args: readonly Filter[], env: Env, emit: PathEmit): boolean;
+  run: (input: Json, args: readonly Filter[], env: Env, emit: Emit) => boolean;
+  paths?: (input: Json, path: Path, args: readonly Filter[], env: Env, emit: PathEmit) => boolean;
   /** When the call always has exactly one output for these arguments: its direct form. */
-  single?(args: readonly Filter[]): ((input: Json, env: Env) => Json) | undefined;
+  single?: (args: readonly Filter[]) => ((input: Json, env: Env) => Json) | undefined;
 }
 
 const natives = new Map<string, Native>();
@@ -29,24 +29,23 @@ export function nativeNames(): string[] {
  * all combinations tried, the last argument varying slowest, as jq does.
  */
 export function defineFn(name: string, arity: number, fn: (input: Json, ...args: Json[]) => Json): void {
+  const run: Native['run'] = (input, args, env, emit) => {
+    if (args.length === 0) return emit(fn(input));
+    const vals: Json[] = new Array<Json>(args.length);
+    const go = (i: number): boolean => {
+      if (i < 0) return emit(fn(input, ...vals));
+      const arg = args[i] as Filter;
+      return arg.run(input, env, (v) => {
+        vals[i] = v;
+        return go(i - 1);
+      });
+    };
+    return go(args.length - 1);
+  };
   defineNative(name, arity, {
-    run(input, args, env, emit) {
-      if (args.length === 0) return emit(fn(input));
-      const vals: Json[] = new Array<Json>(args.length);
-      const go = (i: number): boolean => {
-        if (i < 0) return emit(fn(input, ...vals));
-        const arg = args[i] as Filter;
-        return arg.run(input, env, (v) => {
-          vals[i] = v;
-          return go(i - 1);
-        });
-      };
-      return go(args.length - 1);
-    },
-    paths(input, _path, args, env) {
-      return this.run(input, args, env, invalidPath);
-    },
-    single(args) {
+    run,
+    paths: (input, _path, args, env) => run(input, args, env, invalidPath),
+    single: (args) => {
       if (args.length === 0) return (input) => fn(input);
       const ones = args.map((a) => a.single);
       if (ones.some((o) => o === undefined)) return undefined;
@@ -58,7 +57,9 @@ export function defineFn(name: string, arity: number, fn: (input: Json, ...args:
       // The last argument is evaluated first, as in the general case.
       return (input, env) => {
         const vals: Json[] = new Array<Json>(direct.length);
-        for (let i = direct.length - 1; i >= 0; i--) vals[i] = (direct[i] as (input: Json, env: Env) => Json)(input, env);
+        for (let i = direct.length - 1; i >= 0; i--) {
+          vals[i] = (direct[i] as (input: Json, env: Env) => Json)(input, env);
+        }
         return fn(input, ...vals);
       };
     },

@@ -96,8 +96,10 @@ export function singleValued(single: (input: Json, env: Env) => Json): Filter {
 }
 
 /** Thrown by `break $label`; only the matching `label` catches it, never `try`. */
-export class BreakSignal {
-  constructor(readonly label: object) {}
+export class BreakSignal extends Error {
+  constructor(readonly label: object) {
+    super('break');
+  }
 }
 
 export function typeFail(v: Json, msg: string): never {

@@ -28,8 +28,6 @@ export function truthy(v: Json): boolean {
   return v !== null && v !== false;
 }
 
-const hasOwn = Object.prototype.hasOwnProperty;
-
 /**
  * Reads an own key. Plain objects inherit `toString`, `__proto__`…, which a jq object never has,
  * so inherited members (all functions, or the prototype) read as absent.
@@ -37,18 +35,19 @@ const hasOwn = Object.prototype.hasOwnProperty;
 export function getKey(o: JsonObject, k: string): Json | undefined {
   const v = o[k];
   if (v === undefined || typeof v === 'function') return undefined;
-  if (k === '__proto__' && !hasOwn.call(o, k)) return undefined;
+  if (k === '__proto__' && !Object.hasOwn(o, k)) return undefined;
   return v;
 }
 
 export function hasKey(o: JsonObject, k: string): boolean {
-  return hasOwn.call(o, k);
+  return Object.hasOwn(o, k);
 }
 
 /** Writes an own key; `__proto__` must be defined, not assigned, or it would replace the prototype. */
 export function setKey(o: JsonObject, k: string, v: Json): void {
-  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
-  else o[k] = v;
+  if (k === '__proto__') {
+    Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  } else o[k] = v;
 }
 
 export function copyObject(o: JsonObject): JsonObject {

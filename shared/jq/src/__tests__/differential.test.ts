@@ -83,7 +83,12 @@ type Outcome = { ok: true; values: unknown[] } | { ok: false; message: string };
 
 function ours(prog: string, input: Json): Outcome {
   try {
-    return { ok: true, values: compileJq(prog).all(input, { maxSteps: 100_000 }).map((v) => JSON.parse(toJson(v))) };
+    return {
+      ok: true,
+      values: compileJq(prog)
+        .all(input, { maxSteps: 100_000 })
+        .map((v) => JSON.parse(toJson(v)) as unknown),
+    };
   } catch (e) {
     return { ok: false, message: e instanceof Error ? e.message : String(e) };
   }

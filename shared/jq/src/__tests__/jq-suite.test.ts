@@ -23,7 +23,9 @@ if (dir === undefined || dir === '') {
   describe('jq test suite', () => {
     it.skip('needs JQ_TESTS_DIR (see shared/jq/README.md)', () => undefined);
   });
-  console.log('jq test suite skipped: set JQ_TESTS_DIR to the tests/ directory of a jq checkout (see shared/jq/README.md)');
+  console.log(
+    'jq test suite skipped: set JQ_TESTS_DIR to the tests/ directory of a jq checkout (see shared/jq/README.md)',
+  );
 } else {
   const cases = load(dir);
   const results = cases.map((c) => ({ c, id: caseId(c), result: runCase(c) }));

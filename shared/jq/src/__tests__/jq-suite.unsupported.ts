@@ -5,9 +5,8 @@ export const UNSUPPORTED: Readonly<Record<string, string>> = {
   'jq.test:48:3a52ce78':
     "test input needs jq's lenient JSON reader (byte order mark, Infinity, NaN); inputs are read with JSON.parse",
   'jq.test:661:5d00824c':
-    "numbers are IEEE doubles: no decNumber literal precision; huge literals become the largest double",
-  'jq.test:689:c8bb0c18':
-    "modulo of infinities: jq converts to C intmax, this engine truncates in JavaScript",
+    'numbers are IEEE doubles: no decNumber literal precision; huge literals become the largest double',
+  'jq.test:689:c8bb0c18': 'modulo of infinities: jq converts to C intmax, this engine truncates in JavaScript',
   'jq.test:1127:ca808007':
     "path errors say 'Invalid path expression with result ...', not jq's 'near attempt to ...' wording",
   'jq.test:1131:854166f7':
@@ -20,48 +19,28 @@ export const UNSUPPORTED: Readonly<Record<string, string>> = {
     "path errors say 'Invalid path expression with result ...', not jq's 'near attempt to ...' wording",
   'jq.test:1306:41f45db4':
     "test input needs jq's lenient JSON reader (byte order mark, Infinity, NaN); inputs are read with JSON.parse",
-  'jq.test:1553:e135688a':
-    "error wording of the internal _strindices builtin",
-  'jq.test:1557:8e8f54f7':
-    "error wording of the internal _strindices builtin",
-  'jq.test:1900:c0df2227':
-    "modules: import, include and modulemeta are not supported (no module search path)",
-  'jq.test:1904:f1641ab4':
-    "modules: import, include and modulemeta are not supported (no module search path)",
-  'jq.test:1908:57ede58d':
-    "modules: import, include and modulemeta are not supported (no module search path)",
-  'jq.test:1912:3d1506e7':
-    "modules: import, include and modulemeta are not supported (no module search path)",
-  'jq.test:1917:7a32660d':
-    "modules: import, include and modulemeta are not supported (no module search path)",
-  'jq.test:1921:a36e4636':
-    "modules: import, include and modulemeta are not supported (no module search path)",
-  'jq.test:1925:448696c0':
-    "modules: import, include and modulemeta are not supported (no module search path)",
-  'jq.test:1929:054cc945':
-    "modules: import, include and modulemeta are not supported (no module search path)",
-  'jq.test:1969:4eb833d2':
-    "modules: import, include and modulemeta are not supported (no module search path)",
-  'jq.test:1973:f93504d2':
-    "modules: import, include and modulemeta are not supported (no module search path)",
-  'jq.test:1977:ef0e6ef2':
-    "modules: import, include and modulemeta are not supported (no module search path)",
-  'jq.test:1993:20fbc250':
-    "modules: import, include and modulemeta are not supported (no module search path)",
-  'jq.test:2005:40e8906f':
-    "error messages truncate values by UTF-16 units, jq by UTF-8 bytes",
+  'jq.test:1553:e135688a': 'error wording of the internal _strindices builtin',
+  'jq.test:1557:8e8f54f7': 'error wording of the internal _strindices builtin',
+  'jq.test:1900:c0df2227': 'modules: import, include and modulemeta are not supported (no module search path)',
+  'jq.test:1904:f1641ab4': 'modules: import, include and modulemeta are not supported (no module search path)',
+  'jq.test:1908:57ede58d': 'modules: import, include and modulemeta are not supported (no module search path)',
+  'jq.test:1912:3d1506e7': 'modules: import, include and modulemeta are not supported (no module search path)',
+  'jq.test:1917:7a32660d': 'modules: import, include and modulemeta are not supported (no module search path)',
+  'jq.test:1921:a36e4636': 'modules: import, include and modulemeta are not supported (no module search path)',
+  'jq.test:1925:448696c0': 'modules: import, include and modulemeta are not supported (no module search path)',
+  'jq.test:1929:054cc945': 'modules: import, include and modulemeta are not supported (no module search path)',
+  'jq.test:1969:4eb833d2': 'modules: import, include and modulemeta are not supported (no module search path)',
+  'jq.test:1973:f93504d2': 'modules: import, include and modulemeta are not supported (no module search path)',
+  'jq.test:1977:ef0e6ef2': 'modules: import, include and modulemeta are not supported (no module search path)',
+  'jq.test:1993:20fbc250': 'modules: import, include and modulemeta are not supported (no module search path)',
+  'jq.test:2005:40e8906f': 'error messages truncate values by UTF-16 units, jq by UTF-8 bytes',
   'jq.test:2014:c54d2c0b':
-    "numbers are IEEE doubles: no decNumber literal precision; huge literals become the largest double",
-  'jq.test:2319:907a3548':
-    "NaN literals in JSON text, or jq-specific JSON parse error wording (JSON.parse is used)",
-  'jq.test:2324:5be184b2':
-    "NaN literals in JSON text, or jq-specific JSON parse error wording (JSON.parse is used)",
-  'jq.test:2337:91865222':
-    "there is no input stream: input fails with 'No more inputs', not jq's internal 'break'",
-  'jq.test:2407:626a1acc':
-    "NaN literals in JSON text, or jq-specific JSON parse error wording (JSON.parse is used)",
-  'jq.test:2498:a112f8a2':
-    "NaN literals in JSON text, or jq-specific JSON parse error wording (JSON.parse is used)",
+    'numbers are IEEE doubles: no decNumber literal precision; huge literals become the largest double',
+  'jq.test:2319:907a3548': 'NaN literals in JSON text, or jq-specific JSON parse error wording (JSON.parse is used)',
+  'jq.test:2324:5be184b2': 'NaN literals in JSON text, or jq-specific JSON parse error wording (JSON.parse is used)',
+  'jq.test:2337:91865222': "there is no input stream: input fails with 'No more inputs', not jq's internal 'break'",
+  'jq.test:2407:626a1acc': 'NaN literals in JSON text, or jq-specific JSON parse error wording (JSON.parse is used)',
+  'jq.test:2498:a112f8a2': 'NaN literals in JSON text, or jq-specific JSON parse error wording (JSON.parse is used)',
   'jq.test:2558:06016e05':
     "nesting about 10000 levels deep: beyond the JavaScript stack (a depth budget error here) and jq's own depth limits",
   'jq.test:2563:c6da5fd4':
@@ -95,15 +74,13 @@ export const UNSUPPORTED: Readonly<Record<string, string>> = {
   'jq.test:2633:2fb216c1':
     "nesting about 10000 levels deep: beyond the JavaScript stack (a depth budget error here) and jq's own depth limits",
   'onig.test:32:5b555aa9':
-    "Oniguruma-only regex semantics (grapheme and word boundaries, empty optional groups) differ from JavaScript RegExp",
+    'Oniguruma-only regex semantics (grapheme and word boundaries, empty optional groups) differ from JavaScript RegExp',
   'onig.test:54:b73f61e8':
-    "Oniguruma-only regex semantics (grapheme and word boundaries, empty optional groups) differ from JavaScript RegExp",
+    'Oniguruma-only regex semantics (grapheme and word boundaries, empty optional groups) differ from JavaScript RegExp',
   'onig.test:60:594db86e':
-    "Oniguruma-only regex semantics (grapheme and word boundaries, empty optional groups) differ from JavaScript RegExp",
+    'Oniguruma-only regex semantics (grapheme and word boundaries, empty optional groups) differ from JavaScript RegExp',
   'man.test:9:76be7703':
-    "numbers are IEEE doubles: no decNumber literal precision; huge literals become the largest double",
-  'man.test:686:758bf17c':
-    "$ENV and env are supplied by the host (empty by default), never the process environment",
-  'man.test:690:cbcff8db':
-    "$ENV and env are supplied by the host (empty by default), never the process environment",
+    'numbers are IEEE doubles: no decNumber literal precision; huge literals become the largest double',
+  'man.test:686:758bf17c': '$ENV and env are supplied by the host (empty by default), never the process environment',
+  'man.test:690:cbcff8db': '$ENV and env are supplied by the host (empty by default), never the process environment',
 };

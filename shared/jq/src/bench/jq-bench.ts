@@ -16,7 +16,12 @@ const pets: Json = {
 };
 const CASES: Case[] = [
   { name: '`.a`', program: '.a', input: { a: 1, b: 2 }, vars: {} },
-  { name: '`.pets | map(select(.age > 2) | .name)`, 100 items', program: '.pets | map(select(.age > 2) | .name)', input: pets, vars: {} },
+  {
+    name: '`.pets | map(select(.age > 2) | .name)`, 100 items',
+    program: '.pets | map(select(.age > 2) | .name)',
+    input: pets,
+    vars: {},
+  },
   {
     name: '`$input.x + $context.y * ($workflow.z | length)`',
     program: '$input.x + $context.y * ($workflow.z | length)',
@@ -53,7 +58,9 @@ async function main(): Promise<void> {
     const native = opsPerSecond(() => {
       compileJq(c.program).all(c.input, { vars: c.vars });
     }, 2000);
-    rows.push(`| ${c.name} | ${Math.round(native).toLocaleString('en')} | ${Math.round(wasm).toLocaleString('en')} | ${(native / wasm).toFixed(0)}× |`);
+    rows.push(
+      `| ${c.name} | ${Math.round(native).toLocaleString('en')} | ${Math.round(wasm).toLocaleString('en')} | ${(native / wasm).toFixed(0)}× |`,
+    );
   }
   console.log(rows.join('\n'));
 }

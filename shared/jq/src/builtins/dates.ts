@@ -49,8 +49,8 @@ function broken(v: Json, who: string): Broken {
   if (!Array.isArray(v) || v.some((x) => typeof x !== 'number')) return fail(`${who} requires parsed datetime inputs`);
   // Missing trailing fields are zero, as jq 1.8 reads them.
   const n = v as number[];
-  const t = [0, 1, 2, 3, 4, 5].map((i) => n[i] ?? 0) as number[];
-  const day = new Date(Date.UTC(t[0] as number, t[1] as number, t[2] as number));
+  const t: number[] = [0, 1, 2, 3, 4, 5].map((i) => n[i] ?? 0);
+  const day = new Date(Date.UTC(t[0] as number, t[1] as number, t[2]));
   const yday = Math.floor((day.getTime() - Date.UTC(t[0] as number, 0, 1)) / 86400000);
   return [...t, n[6] ?? day.getUTCDay(), n[7] ?? yday] as Broken;
 }
@@ -59,7 +59,7 @@ function mktime(v: Json): Json {
   if (!Array.isArray(v)) return fail('mktime requires array of 6 numbers');
   if (v.some((x) => typeof x !== 'number')) return fail('mktime requires parsed datetime inputs');
   const [y = 1970, mo = 0, d = 1, h = 0, mi = 0, s = 0] = v as number[];
-  return Math.floor(Date.UTC(y as number, mo as number, d as number, h as number, mi as number, Math.floor(s as number)) / 1000);
+  return Math.floor(Date.UTC(y, mo, d, h, mi, Math.floor(s)) / 1000);
 }
 
 const pad = (n: number, w = 2, c = '0'): string => String(Math.trunc(n)).padStart(w, c);
@@ -96,7 +96,8 @@ function strftime(v: Json, fmt: Json, who = 'strftime/1'): Json {
     D: () => `${pad(mo + 1)}/${pad(d)}/${pad(y % 100)}`,
     F: () => `${y}-${pad(mo + 1)}-${pad(d)}`,
     R: () => `${pad(h)}:${pad(mi)}`,
-    c: () => `${(DAYS[wd] ?? '').slice(0, 3)} ${(MONTHS[mo] ?? '').slice(0, 3)} ${pad(d, 2, ' ')} ${pad(h)}:${pad(mi)}:${pad(Math.floor(s))} ${y}`,
+    c: () =>
+      `${(DAYS[wd] ?? '').slice(0, 3)} ${(MONTHS[mo] ?? '').slice(0, 3)} ${pad(d, 2, ' ')} ${pad(h)}:${pad(mi)}:${pad(Math.floor(s))} ${y}`,
     n: () => '\n',
     t: () => '\t',
     '%': () => '%',

@@ -78,15 +78,15 @@ const UNARY: Record<string, (x: number) => Json> = {
   trunc: Math.trunc,
   rint,
   nearbyint: rint,
-  significand: (x) => (x === 0 || !Number.isFinite(x) ? x : (frexp(x)[0] as number) * 2),
-  logb: (x) => (x === 0 ? -Infinity : !Number.isFinite(x) ? Math.abs(x) : (frexp(x)[1] as number) - 1),
+  significand: (x) => (x === 0 || !Number.isFinite(x) ? x : frexp(x)[0] * 2),
+  logb: (x) => (x === 0 ? -Infinity : !Number.isFinite(x) ? Math.abs(x) : frexp(x)[1] - 1),
   gamma: lgamma,
   lgamma,
   tgamma: gamma,
   lgamma_r: (x) => [lgamma(x), gamma(x) < 0 ? -1 : 1],
   frexp: (x) => frexp(x),
   modf: (x) => (Number.isFinite(x) ? [x - Math.trunc(x), Math.trunc(x)] : [Number.isNaN(x) ? x : 0, x]),
-  ilogb: (x) => (x === 0 ? -2147483648 : (frexp(x)[1] as number) - 1),
+  ilogb: (x) => (x === 0 ? -2147483648 : frexp(x)[1] - 1),
 };
 
 const BINARY: Record<string, (x: number, y: number) => Json> = {
@@ -113,7 +113,7 @@ function nextafter(x: number, y: number): number {
   const buf = new DataView(new ArrayBuffer(8));
   buf.setFloat64(0, x);
   const bits = buf.getBigInt64(0);
-  buf.setBigInt64(0, (y > x) === (x > 0) ? bits + 1n : bits - 1n);
+  buf.setBigInt64(0, y > x === x > 0 ? bits + 1n : bits - 1n);
   return buf.getFloat64(0);
 }
 

@@ -19,7 +19,6 @@ defineNative('getpath', 1, {
 defineFn('setpath', 2, (v, p, x) => setpath(v, p, x));
 defineFn('delpaths', 1, (v, ps) => delpaths(v, ps));
 
-
 defineNative('limit', 2, {
   run: (input, args, env, emit) =>
     (args[0] as Filter).run(input, env, (n) => {

@@ -168,7 +168,11 @@ function regexArgs(args: readonly Filter[], input: Json, env: Env, k: (re: Json,
   });
 }
 
-function defineRegex(name: string, arities: number[], body: (input: Json, re: Json, flags: Json, emit: (v: Json) => boolean) => boolean): void {
+function defineRegex(
+  name: string,
+  arities: number[],
+  body: (input: Json, re: Json, flags: Json, emit: (v: Json) => boolean) => boolean,
+): void {
   for (const arity of arities) {
     defineNative(name, arity, {
       run: (input, args, env, emit) => regexArgs(args, input, env, (re, flags) => body(input, re, flags, emit)),
