@@ -7,6 +7,7 @@ import type { StateCache } from './state-cache';
 import type { LoadedExecution } from './state-loader';
 import { loadState } from './state-loader';
 import { persistProjection } from './persist';
+import { project } from './projection';
 
 /** Events the other services act on; everything else stays in the history only. */
 const OUTBOUND: ReadonlySet<EngineEvent['type']> = new Set([
@@ -142,9 +143,15 @@ export class ExecutionProcessor {
       if (later.source !== 'wormhole/worker') break;
       followers.push(later);
     }
-    await persistProjection(this.db, state, {}, [events[at]!, ...followers], {
-      logs: false,
-    });
+    // The steps open just before it, from the history (pure): its step rows must be the same
+    // rows the first worker started, not new ones.
+    const subject = {
+      tenantId: event.tenantid,
+      executionId: event.executionid,
+      startedAt: state.startedAt ?? new Date().toISOString(),
+    };
+    const openBefore = project(subject, events.slice(0, at), {}).open;
+    await persistProjection(this.db, state, openBefore, [events[at]!, ...followers], { logs: false });
     await this.publish(followers.filter((follower) => stillAwaited(state, follower)));
   }
 

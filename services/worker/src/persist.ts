@@ -24,13 +24,14 @@ export async function persistProjection(
     open,
   );
   const writes: Promise<unknown>[] = [];
-  const patch = withFoldedStatus(projection.patch, state);
-  if (Object.keys(patch).length > 0) {
-    writes.push(db.executions.update(tenantId, executionId, patch, { onlyIfNotTerminal: true }));
-  }
   for (const step of projection.steps) writes.push(db.steps.upsert(tenantId, step));
   if (options.logs && projection.logs.length > 0) writes.push(db.logs.append(tenantId, projection.logs));
   await Promise.all(writes);
+  // The execution row last: a client that sees it completed then finds every step run and log.
+  const patch = withFoldedStatus(projection.patch, state);
+  if (Object.keys(patch).length > 0) {
+    await db.executions.update(tenantId, executionId, patch, { onlyIfNotTerminal: true });
+  }
   return projection.open;
 }
 

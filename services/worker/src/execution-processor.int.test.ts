@@ -1,0 +1,133 @@
+import type { Database, EngineEvent, EventStream, StepRunRepository } from '@wormhole/interfaces';
+import { engineEvent, executionStartedEvent } from '@wormhole/interfaces';
+import { JqWasmEvaluator } from '@wormhole/dsl';
+import { MemoryLogger, NoopMetrics } from '@wormhole/platform';
+import type { TestEmbedded } from '@wormhole/storage';
+import { openTestEmbedded } from '@wormhole/storage';
+import { DefinitionCache } from './definition-cache';
+import { ExecutionProcessor } from './execution-processor';
+import { StateCache } from './state-cache';
+
+/** Collects what the processor publishes. */
+class RecordingStream implements EventStream {
+  readonly published: EngineEvent[] = [];
+  publish(event: EngineEvent): Promise<void> {
+    this.published.push(event);
+    return Promise.resolve();
+  }
+  subscribe(): never {
+    throw new Error('not used');
+  }
+  listDeadLetters(): Promise<never[]> {
+    return Promise.resolve([]);
+  }
+  redrive(): Promise<void> {
+    return Promise.resolve();
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** The database, with step-run writes failing while `failing` is set (a worker dying mid-write). */
+function withFailingStepWrites(db: Database, failing: { on: boolean }): Database {
+  const steps: StepRunRepository = Object.create(db.steps) as StepRunRepository;
+  steps.upsert = (tenantId, step) =>
+    failing.on ? Promise.reject(new Error('worker died')) : db.steps.upsert(tenantId, step);
+  return Object.create(db, { steps: { value: steps } }) as Database;
+}
+
+describe('ExecutionProcessor: a redelivered event whose rows were never written', () => {
+  let embedded: TestEmbedded;
+  let evaluator: JqWasmEvaluator;
+  const settings = { maxConflictRetries: 5, snapshotEvery: 50, maxInlineEvents: 10_000 };
+  const processor = (db: Database, stream: EventStream): ExecutionProcessor =>
+    new ExecutionProcessor(
+      db,
+      stream,
+      new DefinitionCache(db, 10),
+      new StateCache(10),
+      evaluator,
+      new MemoryLogger(),
+      new NoopMetrics(),
+      settings,
+    );
+
+  beforeAll(async () => {
+    embedded = await openTestEmbedded();
+    evaluator = await JqWasmEvaluator.create();
+  });
+  afterAll(() => embedded.cleanup());
+
+  it('repairs the same step rows, re-sends only what the run still waits for, and goes on', async () => {
+    const db = embedded.db;
+    const workflow = await db.workflows.create('acme', {
+      name: 'repair',
+      spec_version: '1.0.0',
+      definition: {
+        document: { dsl: '1.0.0', namespace: 't', name: 'repair', version: '1.0.0' },
+        do: [
+          { greet: { set: { hi: true } } },
+          { fetch: { call: 'http', with: { method: 'get', endpoint: 'http://x' } } },
+        ],
+      },
+    });
+    const { execution } = await db.executions.create('acme', {
+      workflow_id: workflow.id,
+      workflow_version: 1,
+      input: {},
+    });
+    const started = executionStartedEvent({ ...execution, input: {} }, '/test');
+
+    // The first worker appends the history, then dies writing the step rows.
+    const failing = { on: true };
+    const first = new RecordingStream();
+    await expect(processor(withFailingStepWrites(db, failing), first).process(started)).rejects.toThrow('worker died');
+    expect(first.published).toEqual([]);
+    expect(await db.steps.listByExecution('acme', execution.id)).toEqual([]);
+
+    // Another worker gets the redelivered start.
+    const second = new RecordingStream();
+    const worker = processor(db, second);
+    await worker.process(started);
+    const repaired = await db.steps.listByExecution('acme', execution.id);
+    expect(repaired.map((s) => [s.task_name, s.status])).toEqual([
+      ['greet', 'completed'],
+      ['fetch', 'running'],
+    ]);
+    expect(second.published.map((e) => e.type)).toEqual(['io.wormhole.task.requested']);
+    const requested = second.published[0]!;
+
+    // Delivered once more: the request is still awaited, so it is re-sent; nothing is duplicated.
+    await worker.process(started);
+    expect((await db.steps.listByExecution('acme', execution.id)).map((s) => s.id)).toEqual(repaired.map((s) => s.id));
+
+    // The call's outcome: the worker that takes it dies writing the rows, another one gets it again.
+    if (requested.type !== 'io.wormhole.task.requested') throw new Error('expected a task request');
+    const { task_path, task_name, task_type, attempt } = requested.data;
+    const completed = engineEvent('io.wormhole.task.completed', '/test', requested, {
+      task_path,
+      task_name,
+      task_type,
+      attempt,
+      output: { ok: 1 },
+    });
+    await expect(
+      processor(withFailingStepWrites(db, failing), new RecordingStream()).process(completed),
+    ).rejects.toThrow('worker died');
+    failing.on = false;
+    await processor(db, new RecordingStream()).process(completed);
+    // The fetch row is the one started before, now completed: not a second row for the same call.
+    const done = await db.steps.listByExecution('acme', execution.id);
+    expect(done.map((s) => [s.id, s.status])).toEqual([
+      [repaired[0]!.id, 'completed'],
+      [repaired[1]!.id, 'completed'],
+    ]);
+    expect((await db.executions.get('acme', execution.id)).status).toBe('completed');
+
+    // Redelivered after the run ended: nothing is re-sent.
+    const third = new RecordingStream();
+    await processor(db, third).process(started);
+    expect(third.published).toEqual([]);
+  });
+});
