@@ -101,7 +101,7 @@ describe('withBlobOffload on Postgres', () => {
   it('offloads step runs and snapshots', async () => {
     const executionId = newId('execution');
     const step = {
-      id: newId('step'),
+      id: newId('stepRun'),
       tenant_id: TENANT,
       execution_id: executionId,
       task_name: 'a',
