@@ -1,2 +1,3 @@
 export type { Backends, BackendsConfig, BackendsDeps } from './open-backends';
 export { openBackends } from './open-backends';
+export { withEventOffload } from './offload-event-stream';

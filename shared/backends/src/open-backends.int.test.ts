@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import Redis from 'ioredis';
 import { Pool } from 'pg';
 import type { StreamMessage } from '@wormhole/interfaces';
 import { executionStartedEvent, newId } from '@wormhole/interfaces';
 import type { TestServer } from '@wormhole/platform';
 import { MemoryLogger, NoopMetrics, testServersReachable } from '@wormhole/platform';
-import { TEST_POSTGRES, loadStorageConfig, makeTempDataDir, poolConfig } from '@wormhole/storage';
+import { TEST_POSTGRES, loadBlobConfig, loadStorageConfig, makeTempDataDir, poolConfig } from '@wormhole/storage';
 import { loadTransportConfig } from '@wormhole/transport';
 import type { Backends } from './open-backends';
 import { openBackends } from './open-backends';
@@ -21,9 +23,10 @@ interface Setup {
   cleanup(): Promise<void>;
 }
 
-function open(env: Record<string, string>): Promise<Backends> {
+function open(env: Record<string, string>, options: { blobs?: boolean } = {}): Promise<Backends> {
   const storage = loadStorageConfig(env);
-  return openBackends({ storage, transport: loadTransportConfig(env, storage.type) }, deps);
+  const transport = loadTransportConfig(env, storage.type);
+  return openBackends({ storage, transport, ...(options.blobs ? { blobs: loadBlobConfig(env, storage) } : {}) }, deps);
 }
 
 function embedded(): Setup {
@@ -116,6 +119,36 @@ describe.each(setups)('openBackends: $name', (setup) => {
     } finally {
       await backends.close();
       await backends.close();
+    }
+  });
+
+  it('with a blob store: large payloads go out of line, subscribers and readers get them in full', async () => {
+    const blobDir = await fs.mkdtemp(path.join(os.tmpdir(), 'wormhole-backends-blobs-'));
+    const backends = await open({ ...env, BLOB_DIR: blobDir, BLOB_THRESHOLD_BYTES: '1024' }, { blobs: true });
+    try {
+      const input = { text: 'p'.repeat(5000) };
+      const { execution } = await backends.db.executions.create('acme', {
+        workflow_id: newId('workflow'),
+        workflow_version: 1,
+        input,
+      });
+      expect((await backends.db.executions.get('acme', execution.id)).input).toEqual(input);
+      const received: StreamMessage[] = [];
+      const subscription = backends.stream.subscribe({ group: 'probe-blobs', consumer: 'c1' }, (message) => {
+        received.push(message);
+        return Promise.resolve();
+      });
+      await backends.stream.publish(executionStartedEvent(execution, '/test'));
+      for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      await subscription.close();
+      expect(received.map((m) => m.event.data)).toEqual([{ input, workflow_version: 1 }]);
+      // One blob: the row and the event hold the same content, stored once.
+      const files = (await fs.readdir(blobDir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+      expect(files).toHaveLength(1);
+      expect((await backends.db.health()).map((h) => h.name)).toContain('blobs:fs');
+    } finally {
+      await backends.close();
+      await fs.rm(blobDir, { recursive: true, force: true });
     }
   });
 

@@ -1,14 +1,18 @@
-import type { Database, EventStream, Logger, Metrics, TimerStore } from '@wormhole/interfaces';
+import type { BlobStore, Database, EventStream, Logger, Metrics, TimerStore } from '@wormhole/interfaces';
 import { ensureError } from '@wormhole/interfaces';
-import type { StorageConfig } from '@wormhole/storage';
+import type { BlobConfig, StorageConfig } from '@wormhole/storage';
 import {
+  BlobCodec,
   EMBEDDED_SCHEMA,
   EmbeddedDatabase,
+  createBlobStore,
   createPool,
   createPrimaryDatabase,
   decorateDatabase,
+  withBlobOffload,
 } from '@wormhole/storage';
 import type { PgPool, TransportConfig } from '@wormhole/transport';
+import { withEventOffload } from './offload-event-stream';
 import {
   PostgresEventStream,
   PostgresTimerStore,
@@ -20,6 +24,11 @@ import {
 export interface BackendsConfig {
   readonly storage: StorageConfig;
   readonly transport: TransportConfig;
+  /**
+   * Where payloads over the threshold go (loadBlobConfig). Without it every value stays inline:
+   * for tools and tests that open backends without a blob store.
+   */
+  readonly blobs?: BlobConfig;
 }
 
 export interface BackendsDeps {
@@ -51,7 +60,14 @@ interface SqlHome {
  * their own on POSTGRES_URL. Anything opened before a failure is closed again.
  */
 export async function openBackends(config: BackendsConfig, deps: BackendsDeps): Promise<Backends> {
-  const primary = await createPrimaryDatabase(config.storage, deps);
+  const blobs = config.blobs ? await createBlobStore(config.blobs) : undefined;
+  let primary: Database;
+  try {
+    primary = await createPrimaryDatabase(config.storage, deps);
+  } catch (e) {
+    await blobs?.close();
+    throw e;
+  }
   let db: Database | undefined;
   let sql: SqlHome | undefined;
   let stream: EventStream | undefined;
@@ -63,6 +79,8 @@ export async function openBackends(config: BackendsConfig, deps: BackendsDeps): 
       async () => (timers ? (await timers).close() : undefined),
       () => sql?.end() ?? Promise.resolve(),
       () => (db ?? primary).close(),
+      // Last: the stream's in-flight handlers and the database decorator may still read blobs.
+      () => blobs?.close() ?? Promise.resolve(),
     ];
     for (const step of steps) {
       try {
@@ -76,6 +94,7 @@ export async function openBackends(config: BackendsConfig, deps: BackendsDeps): 
     db = await decorateDatabase(primary, config.storage, deps);
     sql = sqlHome(config, primary, deps.logger);
     stream = await openStream(config.transport, sql, deps);
+    if (blobs && config.blobs) ({ db, stream } = offloading(db, stream, blobs, config.blobs));
   } catch (e) {
     await closeAll();
     throw e;
@@ -96,6 +115,17 @@ export async function openBackends(config: BackendsConfig, deps: BackendsDeps): 
       return closing;
     },
   };
+}
+
+/** One codec (and cache) for both, so a payload written by one is read back by the other for free. */
+function offloading(
+  db: Database,
+  stream: EventStream,
+  blobs: BlobStore,
+  config: BlobConfig,
+): { db: Database; stream: EventStream } {
+  const codec = new BlobCodec(blobs, config.thresholdBytes);
+  return { db: withBlobOffload(db, codec), stream: withEventOffload(stream, codec) };
 }
 
 function sqlHome(config: BackendsConfig, primary: Database, logger: Logger): SqlHome | undefined {
