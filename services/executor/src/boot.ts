@@ -2,6 +2,7 @@ import type { Logger } from '@wormhole/interfaces';
 import { openBackends } from '@wormhole/backends';
 import type { Env } from '@wormhole/platform';
 import { PromMetrics, createWinstonLogger, processConsumerName } from '@wormhole/platform';
+import { loadBlobConfig } from '@wormhole/storage';
 import { loadTransportConfig } from '@wormhole/transport';
 import { loadExecutorConfig } from './config';
 import { startExecutor } from './executor';
@@ -13,9 +14,10 @@ import { startExecutor } from './executor';
 export async function bootExecutor(env: Env): Promise<{ stop(): Promise<void>; graceMs: number; logger: Logger }> {
   const config = loadExecutorConfig(env);
   const transport = loadTransportConfig(env, config.storage.type);
+  const blobs = loadBlobConfig(env, config.storage);
   const logger = createWinstonLogger({ service: 'executor', level: config.logLevel });
   const metrics = new PromMetrics({ defaultLabels: { service: 'executor' } });
-  const backends = await openBackends({ storage: config.storage, transport }, { logger, metrics });
+  const backends = await openBackends({ storage: config.storage, transport, blobs }, { logger, metrics });
   const running = await startExecutor({
     config,
     db: backends.db,

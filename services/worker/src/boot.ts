@@ -3,6 +3,7 @@ import { openBackends } from '@wormhole/backends';
 import { ThreadedJqWasmEvaluator } from '@wormhole/dsl';
 import type { Env } from '@wormhole/platform';
 import { PromMetrics, createWinstonLogger, processConsumerName } from '@wormhole/platform';
+import { loadBlobConfig } from '@wormhole/storage';
 import { loadTransportConfig } from '@wormhole/transport';
 import { loadWorkerConfig } from './config';
 import { startWorker } from './worker';
@@ -14,9 +15,10 @@ import { startWorker } from './worker';
 export async function bootWorker(env: Env): Promise<{ stop(): Promise<void>; graceMs: number; logger: Logger }> {
   const config = loadWorkerConfig(env);
   const transport = loadTransportConfig(env, config.storage.type);
+  const blobs = loadBlobConfig(env, config.storage);
   const logger = createWinstonLogger({ service: 'worker', level: config.logLevel });
   const metrics = new PromMetrics({ defaultLabels: { service: 'worker' } });
-  const backends = await openBackends({ storage: config.storage, transport }, { logger, metrics });
+  const backends = await openBackends({ storage: config.storage, transport, blobs }, { logger, metrics });
   const { db, stream } = backends;
   const evaluator = await ThreadedJqWasmEvaluator.create({ timeoutMs: config.expressionTimeoutMs });
   const running = await startWorker({

@@ -5,6 +5,7 @@ import { ThreadedJqWasmEvaluator } from '@wormhole/dsl';
 import { loadExecutorConfig, startExecutor } from '@wormhole/executor';
 import type { Env } from '@wormhole/platform';
 import { PromMetrics, createWinstonLogger, processConsumerName } from '@wormhole/platform';
+import { loadBlobConfig } from '@wormhole/storage';
 import { loadTransportConfig } from '@wormhole/transport';
 import { loadWorkerConfig, startWorker } from '@wormhole/worker';
 
@@ -20,9 +21,10 @@ export async function bootAllInOne(
   const workerConfig = loadWorkerConfig(env);
   const executorConfig = loadExecutorConfig(env);
   const transport = loadTransportConfig(env, apiConfig.storage.type);
+  const blobs = loadBlobConfig(env, apiConfig.storage);
   const logger = createWinstonLogger({ service: 'wormhole', level: apiConfig.logLevel });
   const metrics = new PromMetrics({ defaultLabels: { service: 'wormhole' } });
-  const backends = await openBackends({ storage: apiConfig.storage, transport }, { logger, metrics });
+  const backends = await openBackends({ storage: apiConfig.storage, transport, blobs }, { logger, metrics });
   const { db, stream } = backends;
   const timers = await backends.timers();
   const evaluator = await ThreadedJqWasmEvaluator.create({ timeoutMs: workerConfig.expressionTimeoutMs });
