@@ -56,7 +56,7 @@ function broken(v: Json, who: string): Broken {
 }
 
 function mktime(v: Json): Json {
-  if (!Array.isArray(v)) return fail('mktime requires array of 6 numbers');
+  if (!Array.isArray(v)) return fail('mktime requires array inputs');
   if (v.some((x) => typeof x !== 'number')) return fail('mktime requires parsed datetime inputs');
   const [y = 1970, mo = 0, d = 1, h = 0, mi = 0, s = 0] = v as number[];
   return Math.floor(Date.UTC(y, mo, d, h, mi, Math.floor(s)) / 1000);

@@ -1,0 +1,20 @@
+import { delpaths, getpath, setpath } from './pathops';
+
+describe('path operations', () => {
+  it('getpath walks through null and fails on type errors', () => {
+    expect(getpath({ a: { b: 1 } }, ['a', 'b'])).toBe(1);
+    expect(getpath(null, ['a', 0])).toBeNull();
+    expect(() => getpath({ a: 1 }, ['a', 'b'])).toThrow('Cannot index number with string ("b")');
+  });
+
+  it('setpath creates missing containers', () => {
+    expect(setpath(null, ['a', 1], true)).toEqual({ a: [null, true] });
+  });
+
+  it('delpaths deletes all paths at once, resolving negative indices and slices first', () => {
+    const input = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    expect(delpaths(input, [[1], [-6], [2], [{ start: -3, end: 9 }]])).toEqual([0, 3, 5, 6, 9]);
+    expect(delpaths({ a: 1, b: 2 }, [['a'], ['zz']])).toEqual({ b: 2 });
+    expect(() => delpaths(1, [['a']])).toThrow('Cannot delete fields from number');
+  });
+});
