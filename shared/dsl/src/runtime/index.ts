@@ -9,6 +9,8 @@ export {
   isRuntimeExpression,
 } from './expressions';
 export { JqWasmEvaluator } from './jq-wasm-evaluator';
+export { NativeJqEvaluator } from './native-jq-evaluator';
+export type { NativeJqOptions } from './native-jq-evaluator';
 export { ThreadedJqWasmEvaluator } from './threaded-jq-evaluator';
 export type { ThreadedJqWasmOptions } from './threaded-jq-evaluator';
 export { DslFault, ExpressionError } from './errors';
