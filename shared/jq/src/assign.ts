@@ -2,16 +2,16 @@ import type { AssignOp } from './ast';
 import { binaryOp } from './ops';
 import { delpaths, getpath, setpath } from './pathops';
 import type { Env, Filter, Path } from './runtime';
-import { checkSize, step, valueOnly } from './runtime';
+import { checkSize, realPath, step, valueOnly } from './runtime';
 import type { Json } from './value';
 import { truthy } from './value';
 
 /** Every path `lhs` designates in `input` (jq's `path(lhs)`), computed before any update. */
 export function collectPaths(lhs: Filter, input: Json, env: Env): Path[] {
   const out: Path[] = [];
-  lhs.paths(input, [], env, (_v, p) => {
+  lhs.paths(input, [], env, (v, p) => {
     step(env.ctx);
-    out.push(p);
+    out.push(realPath(v, p));
     return true;
   });
   return out;

@@ -98,5 +98,7 @@ describe('core semantics', () => {
     expect(jq('[path(..)]', { a: [1] })).toEqual([[[], ['a'], ['a', 0]]]);
     expect(jq('path(.a[1:2])')).toEqual([['a', { start: 1, end: 2 }]]);
     expect(jqError('path(1)')).toBe('Invalid path expression with result 1');
+    expect(jqError('path(map(.) | .[0])', [1])).toBe('Invalid path expression near attempt to access element 0 of [1]');
+    expect(jqError('(map(.) | .[]) = 1', [1])).toBe('Invalid path expression near attempt to iterate through [1]');
   });
 });

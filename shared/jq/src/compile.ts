@@ -15,8 +15,8 @@ import * as values from './value';
 // CommonJS output of tsx and swc reads every imported binding through a getter; the evaluation
 // loops call these millions of times, so they are read once here.
 const { binaryOp, index, slice } = ops;
-const { BreakSignal, checkSize, fail, invalidPath, lookup, push, singleValued, step, valueOnly } = runtime;
-const { describe, getKey, hasKey, isObject, setKey, truthy } = values;
+const { BreakSignal, checkSize, fail, lookup, push, singleValued, step, stepPath, valueOnly } = runtime;
+const { describe, dumpTruncated, getKey, hasKey, isObject, setKey, truthy } = values;
 
 interface FuncHolder {
   body: Filter | null;
@@ -92,6 +92,17 @@ function guardDownstreamPaths(emit: PathEmit): { emit: PathEmit; isDownstream: (
     },
     isDownstream: (e) => any && e === thrown,
   };
+}
+
+/** Steps into `t` at `k` in path mode: the path check comes first, as in jq's error order. */
+function at(t: Json, p: Path | null, k: Json, emit: PathEmit): boolean {
+  const next = stepPath(t, p, k);
+  return emit(index(t, k), next);
+}
+
+function emitSlice(v: Json, p: Path | null, from: Json, to: Json, emit: PathEmit): boolean {
+  const next = stepPath(v, p, { start: from, end: to });
+  return emit(slice(v, from, to), next);
 }
 
 export class Compiler {
@@ -186,12 +197,12 @@ export class Compiler {
       if (target === IDENTITY) {
         return {
           run: (input, _env, emit) => emit(index(input, k)),
-          paths: (input, path, _env, emit) => emit(index(input, k), [...path, k]),
+          paths: (input, path, _env, emit) => at(input, path, k, emit),
           single: (input) => index(input, k),
         };
       }
       const paths: Filter['paths'] = (input, path, env, emit) =>
-        target.paths(input, path, env, (t, p) => emit(index(t, k), [...p, k]));
+        target.paths(input, path, env, (t, p) => at(t, p, k, emit));
       const one = target.single;
       if (one !== undefined) {
         return {
@@ -206,7 +217,7 @@ export class Compiler {
     return {
       run: (input, env, emit) => key.run(input, env, (k) => target.run(input, env, (t) => emit(index(t, k)))),
       paths: (input, path, env, emit) =>
-        key.run(input, env, (k) => target.paths(input, path, env, (t, p) => emit(index(t, k), [...p, k]))),
+        key.run(input, env, (k) => target.paths(input, path, env, (t, p) => at(t, p, k, emit))),
     };
   }
 
@@ -221,9 +232,7 @@ export class Compiler {
     return {
       run: (input, env, emit) => bounds(input, env, (f, t) => target.run(input, env, (v) => emit(slice(v, f, t)))),
       paths: (input, path, env, emit) =>
-        bounds(input, env, (f, t) =>
-          target.paths(input, path, env, (v, p) => emit(slice(v, f, t), [...p, { start: f, end: t }])),
-        ),
+        bounds(input, env, (f, t) => target.paths(input, path, env, (v, p) => emitSlice(v, p, f, t, emit))),
     };
   }
 
@@ -420,7 +429,7 @@ export class Compiler {
         run: (input, env, emit) => native.run(input, args, env, emit),
         paths:
           paths === undefined
-            ? (input, _path, env) => native.run(input, args, env, invalidPath)
+            ? (input, _path, env, emit) => native.run(input, args, env, (v) => emit(v, null))
             : (input, path, env, emit) => paths(input, path, args, env, emit),
       };
       if (single !== undefined) filter.single = single;
@@ -515,7 +524,8 @@ export function eachValue(t: Json, env: Env, emit: Emit): boolean {
   return fail(`Cannot iterate over ${describe(t)}`);
 }
 
-export function eachPath(t: Json, path: Path, env: Env, emit: PathEmit): boolean {
+export function eachPath(t: Json, path: Path | null, env: Env, emit: PathEmit): boolean {
+  if (path === null) return fail(`Invalid path expression near attempt to iterate through ${dumpTruncated(t)}`);
   if (Array.isArray(t)) {
     for (let i = 0; i < t.length; i++) {
       step(env.ctx);
@@ -548,8 +558,9 @@ function recurseValues(v: Json, env: Env, emit: Emit): boolean {
   return true;
 }
 
-function recursePaths(v: Json, path: Path, env: Env, emit: PathEmit): boolean {
+function recursePaths(v: Json, path: Path | null, env: Env, emit: PathEmit): boolean {
   if (!emit(v, path)) return false;
+  if (path === null) return true;
   if (Array.isArray(v) || isObject(v)) return eachPath(v, path, env, (x, p) => recursePaths(x, p, env, emit));
   return true;
 }
@@ -581,7 +592,7 @@ export function tryFilter(body: Filter, handler: Filter | undefined): Filter {
         return body.paths(input, path, env, guard.emit);
       } catch (e) {
         if (guard.isDownstream(e) || !(e instanceof JqRuntimeError)) throw e;
-        return handler === undefined ? true : handler.run(e.value, env, invalidPath);
+        return handler === undefined ? true : handler.run(e.value, env, (v) => emit(v, null));
       }
     },
   };
@@ -709,7 +720,7 @@ function reduceFilter(source: Filter, bind: CompiledPattern, init: Filter, updat
         source.run(input, env, (v) =>
           bind.bind(v, input, env, (e) => {
             step(env.ctx);
-            let last: [Json, Path] = [null, accPath];
+            let last: [Json, Path | null] = [null, accPath];
             update.paths(acc, accPath, e, (u, p) => ((last = [u, p]), true));
             [acc, accPath] = last;
             return true;

@@ -194,20 +194,27 @@ export function divide(a: Json, b: Json): Json {
 export function modulo(a: Json, b: Json): Json {
   if (typeof a === 'number' && typeof b === 'number') {
     if (Number.isNaN(a) || Number.isNaN(b)) return NaN;
-    const x = truncInt(a);
-    const y = truncInt(b);
+    const x = Math.trunc(a);
+    const y = Math.trunc(b);
     if (y === 0) opFail(a, b, 'divided (remainder) because the divisor is zero');
-    const r = x % y;
-    return r === 0 ? 0 : r;
+    if (Number.isSafeInteger(x) && Number.isSafeInteger(y)) {
+      const r = x % y;
+      return r === 0 ? 0 : r;
+    }
+    // Beyond 2^53 jq's intmax_t arithmetic is exact where doubles are not.
+    return Number(toInt64(x) % toInt64(y));
   }
   return opFail(a, b, 'divided');
 }
 
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
+
 /** C's cast of a double to intmax_t, saturating instead of undefined behaviour. */
-function truncInt(n: number): number {
-  if (n >= 9223372036854775807) return 9223372036854775807;
-  if (n <= -9223372036854775808) return -9223372036854775808;
-  return Math.trunc(n);
+function toInt64(n: number): bigint {
+  if (n >= 9223372036854775807) return INT64_MAX;
+  if (n <= -9223372036854775808) return INT64_MIN;
+  return BigInt(n);
 }
 
 export function splitString(s: string, sep: string): Json[] {

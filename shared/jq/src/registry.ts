@@ -1,11 +1,10 @@
 import type { Emit, Env, Filter, Path, PathEmit } from './runtime';
-import { invalidPath } from './runtime';
 import type { Json } from './value';
 
 /** A builtin implemented in TypeScript. Filter arguments are run with the caller's `env`. */
 export interface Native {
   run: (input: Json, args: readonly Filter[], env: Env, emit: Emit) => boolean;
-  paths?: (input: Json, path: Path, args: readonly Filter[], env: Env, emit: PathEmit) => boolean;
+  paths?: (input: Json, path: Path | null, args: readonly Filter[], env: Env, emit: PathEmit) => boolean;
   /** When the call always has exactly one output for these arguments: its direct form. */
   single?: (args: readonly Filter[]) => ((input: Json, env: Env) => Json) | undefined;
 }
@@ -44,7 +43,7 @@ export function defineFn(name: string, arity: number, fn: (input: Json, ...args:
   };
   defineNative(name, arity, {
     run,
-    paths: (input, _path, args, env) => run(input, args, env, invalidPath),
+    paths: (input, _path, args, env, emit) => run(input, args, env, (v) => emit(v, null)),
     single: (args) => {
       if (args.length === 0) return (input) => fn(input);
       const ones = args.map((a) => a.single);

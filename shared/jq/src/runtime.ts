@@ -28,7 +28,11 @@ export interface Env {
 /** Receives one output; returns false to ask the producer to stop (`limit`, `first`, …). */
 export type Emit = (v: Json) => boolean;
 export type Path = Json[];
-export type PathEmit = (v: Json, path: Path) => boolean;
+/**
+ * Receives a value and its path; the path is null when the value was computed, not reached (like
+ * jq, path mode carries such values on, and fails only when one is indexed or must be a path).
+ */
+export type PathEmit = (v: Json, path: Path | null) => boolean;
 
 /**
  * A compiled jq expression. `run` emits values; `paths` emits (value, path) pairs for path
@@ -37,7 +41,7 @@ export type PathEmit = (v: Json, path: Path) => boolean;
  */
 export interface Filter {
   run(input: Json, env: Env, emit: Emit): boolean;
-  paths(input: Json, path: Path, env: Env, emit: PathEmit): boolean;
+  paths(input: Json, path: Path | null, env: Env, emit: PathEmit): boolean;
   /**
    * Present when the expression always yields exactly one value (or throws): `.a.b`, `$x`,
    * `.x + 1`, `[…]`, `length`… Callers use it to skip the callback, which is most of the cost of
@@ -80,13 +84,27 @@ export function fail(message: string | Json): never {
   throw new JqRuntimeError(message);
 }
 
+/** The path of a path-mode result, which must be a real path (`path(f)`, assignment). */
+export function realPath(v: Json, p: Path | null): Path {
+  return p === null ? invalidPath(v) : p;
+}
+
+/** Extends a path by one step; a computed value cannot be stepped into. */
+export function stepPath(parent: Json, p: Path | null, key: Json): Path {
+  if (p === null)
+    return fail(
+      `Invalid path expression near attempt to access element ${dumpTruncated(key)} of ${dumpTruncated(parent)}`,
+    );
+  return [...p, key];
+}
+
 export function invalidPath(v: Json): never {
   return fail(`Invalid path expression with result ${dumpTruncated(v)}`);
 }
 
 /** A filter usable only for values: in path mode every output is an invalid path. */
 export function valueOnly(run: Filter['run'], single?: Filter['single']): Filter {
-  const paths: Filter['paths'] = (input, _path, env) => run(input, env, invalidPath);
+  const paths: Filter['paths'] = (input, _path, env, emit) => run(input, env, (v) => emit(v, null));
   return single === undefined ? { run, paths } : { run, paths, single };
 }
 

@@ -6,17 +6,6 @@ export const UNSUPPORTED: Readonly<Record<string, string>> = {
     "test input needs jq's lenient JSON reader (byte order mark, Infinity, NaN); inputs are read with JSON.parse",
   'jq.test:661:5d00824c':
     'numbers are IEEE doubles: no decNumber literal precision; huge literals become the largest double',
-  'jq.test:689:c8bb0c18': 'modulo of infinities: jq converts to C intmax, this engine truncates in JavaScript',
-  'jq.test:1127:ca808007':
-    "path errors say 'Invalid path expression with result ...', not jq's 'near attempt to ...' wording",
-  'jq.test:1131:854166f7':
-    "path errors say 'Invalid path expression with result ...', not jq's 'near attempt to ...' wording",
-  'jq.test:1135:eb7705e3':
-    "path errors say 'Invalid path expression with result ...', not jq's 'near attempt to ...' wording",
-  'jq.test:1290:485e7a7e':
-    "path errors say 'Invalid path expression with result ...', not jq's 'near attempt to ...' wording",
-  'jq.test:1294:6ae454c9':
-    "path errors say 'Invalid path expression with result ...', not jq's 'near attempt to ...' wording",
   'jq.test:1306:41f45db4':
     "test input needs jq's lenient JSON reader (byte order mark, Infinity, NaN); inputs are read with JSON.parse",
   'jq.test:1553:e135688a': 'error wording of the internal _strindices builtin',

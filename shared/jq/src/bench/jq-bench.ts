@@ -59,7 +59,7 @@ async function main(): Promise<void> {
       compileJq(c.program).all(c.input, { vars: c.vars });
     }, 2000);
     rows.push(
-      `| ${c.name} | ${Math.round(native).toLocaleString('en')} | ${Math.round(wasm).toLocaleString('en')} | ${(native / wasm).toFixed(0)}× |`,
+      `| ${c.name.replace(/\|/g, '\\|')} | ${Math.round(native).toLocaleString('en')} | ${Math.round(wasm).toLocaleString('en')} | ${(native / wasm).toFixed(0)}× |`,
     );
   }
   console.log(rows.join('\n'));

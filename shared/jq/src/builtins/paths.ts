@@ -1,19 +1,19 @@
 import { delpaths, getpath, setpath } from '../pathops';
 import { defineFn, defineNative } from '../registry';
 import type { Filter, Path } from '../runtime';
-import { fail, step } from '../runtime';
+import { fail, invalidPath, realPath, step } from '../runtime';
 import type { Json } from '../value';
 import { isObject } from '../value';
 
 defineNative('path', 1, {
-  run: (input, args, env, emit) => (args[0] as Filter).paths(input, [], env, (_v, p) => emit(p)),
+  run: (input, args, env, emit) => (args[0] as Filter).paths(input, [], env, (v, p) => emit(realPath(v, p))),
 });
 defineNative('getpath', 1, {
   run: (input, args, env, emit) => (args[0] as Filter).run(input, env, (p) => emit(getpath(input, p))),
   paths: (input, path, args, env, emit) =>
     (args[0] as Filter).run(input, env, (p) => {
       if (!Array.isArray(p)) return fail('Path must be specified as an array');
-      return emit(getpath(input, p), [...path, ...p]);
+      return emit(getpath(input, p), path === null ? invalidPath(input) : [...path, ...p]);
     }),
 });
 defineFn('setpath', 2, (v, p, x) => setpath(v, p, x));
@@ -79,12 +79,12 @@ defineNative('first', 1, {
     return found === null ? true : emit((found as { v: Json }).v);
   },
   paths: (input, path, args, env, emit) => {
-    let found: { v: Json; p: Path } | null = null;
+    let found: { v: Json; p: Path | null } | null = null;
     (args[0] as Filter).paths(input, path, env, (v, p) => {
       found = { v, p };
       return false;
     });
-    const f = found as { v: Json; p: Path } | null;
+    const f = found as { v: Json; p: Path | null } | null;
     return f === null ? true : emit(f.v, f.p);
   },
 });
@@ -100,12 +100,12 @@ defineNative('last', 1, {
     return f === null ? true : emit(f.v);
   },
   paths: (input, path, args, env, emit) => {
-    let found: { v: Json; p: Path } | null = null;
+    let found: { v: Json; p: Path | null } | null = null;
     (args[0] as Filter).paths(input, path, env, (v, p) => {
       found = { v, p };
       return true;
     });
-    const f = found as { v: Json; p: Path } | null;
+    const f = found as { v: Json; p: Path | null } | null;
     return f === null ? true : emit(f.v, f.p);
   },
 });
