@@ -10,6 +10,7 @@ import { openTestPostgres } from '../postgres/testing';
 import { BlobCodec } from './blob-codec';
 import { FilesystemBlobStore } from './filesystem-blob-store';
 import { withBlobOffload } from './offload-database';
+import { testServersReachable } from '@wormhole/platform';
 
 const THRESHOLD = 1024;
 const TENANT = 'acme';
@@ -19,7 +20,10 @@ const REF_SHAPE = { $blob: 'f'.repeat(64), bytes: 1, sha256: 'f'.repeat(64) };
 const isRef = (value: unknown): boolean =>
   typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>).$blob === 'string';
 
-describe('withBlobOffload on Postgres', () => {
+// Skipped (and listed at the end of the run) when a server it needs is unreachable.
+const describeIf = testServersReachable(['postgres']) ? describe : describe.skip;
+
+describeIf('withBlobOffload on Postgres', () => {
   let pg: TestPostgres;
   let dir: string;
   let db: Database;
