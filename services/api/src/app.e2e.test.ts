@@ -306,6 +306,7 @@ describe.each(testBackends())('REST API on %s', (backend) => {
       expect(metrics.status).toBe(200);
       expect(metrics.text).toContain('wormhole_http_request_duration_seconds');
       expect(metrics.text).toContain('route="/api/v1/:tenant/workflows"');
+      expect(metrics.text).toMatch(/wormhole_workflow_changes_total\{operation="create"\} [1-9]/);
       const stats = await request(app).get(`${api}/stats`);
       expect(stats.status).toBe(200);
       expect(stats.body.tenant_id).toBe(tenant);

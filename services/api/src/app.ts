@@ -35,7 +35,7 @@ export function createApp(deps: ApiDeps): Express {
 
   const executions = new ExecutionService(deps.db, deps.stream, { cancelWaitMs: deps.config.cancelWaitMs });
   const tenantRouter = express.Router({ mergeParams: true });
-  tenantRouter.use(workflowRoutes(deps.db, executions));
+  tenantRouter.use(workflowRoutes(deps.db, executions, deps.metrics));
   tenantRouter.use(executionRoutes(deps.db, executions));
   tenantRouter.use(deadLetterRoutes(deps.stream));
   tenantRouter.use(statsRoutes(deps.db));

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Request } from 'express';
-import type { Database, JsonObject, JsonValue, NewWorkflow, WorkflowPatch } from '@wormhole/interfaces';
+import type { Database, JsonObject, JsonValue, Metrics, NewWorkflow, WorkflowPatch } from '@wormhole/interfaces';
 import { ValidationError } from '@wormhole/interfaces';
 import { validateWorkflowDocument } from '@wormhole/dsl';
 import type { ExecutionService } from '../engine/execution-service';
@@ -13,11 +13,22 @@ const SORT_FIELDS = ['name', 'created_at', 'updated_at'] as const;
 const MAX_TAGS = 50;
 
 /** Workflow definitions: create, list, get, update, delete, execute, and a workflow's executions. */
-export function workflowRoutes(db: Database, executions: ExecutionService): Router {
+export function workflowRoutes(db: Database, executions: ExecutionService, metrics: Metrics): Router {
   const router = Router({ mergeParams: true });
+  // Counts by operation only: a tenant label would grow without bound.
+  const changes = metrics.counter({
+    name: 'wormhole_workflow_changes_total',
+    help: 'Workflow definitions created, given a new version or settings (update), and deleted',
+    labelNames: ['operation'],
+  });
+  const started = metrics.counter({
+    name: 'wormhole_executions_started_total',
+    help: 'Executions started over the API',
+  });
 
   router.post('/workflows', async (req, res) => {
     const workflow = await db.workflows.create(tenantOf(res), newWorkflowFrom(req));
+    changes.inc({ operation: 'create' });
     res.status(201).json(workflow);
   });
 
@@ -54,21 +65,25 @@ export function workflowRoutes(db: Database, executions: ExecutionService): Rout
   });
 
   router.put('/workflows/:workflowId', async (req, res) => {
-    res.json(await db.workflows.update(tenantOf(res), req.params.workflowId, patchFrom(req)));
+    const updated = await db.workflows.update(tenantOf(res), req.params.workflowId, patchFrom(req));
+    changes.inc({ operation: 'update' });
+    res.json(updated);
   });
 
   router.delete('/workflows/:workflowId', async (req, res) => {
     await db.workflows.delete(tenantOf(res), req.params.workflowId);
+    changes.inc({ operation: 'delete' });
     res.status(204).end();
   });
 
   router.post('/workflows/:workflowId/execute', async (req, res) => {
     const body = objectBody(req);
-    const { execution } = await executions.start(tenantOf(res), req.params.workflowId, {
+    const { execution, created } = await executions.start(tenantOf(res), req.params.workflowId, {
       ...(body.input !== undefined ? { input: body.input } : {}),
       ...optional('correlation_id', shortString(body, 'correlation_id')),
       ...optional('idempotency_key', shortString(body, 'idempotency_key')),
     });
+    if (created) started.inc();
     res.status(202).json({
       id: execution.id,
       workflow_id: execution.workflow_id,
