@@ -1,5 +1,5 @@
 .PHONY: install build dev start test test-unit test-int test-e2e lint typecheck verify migrate mongo clean \
-	docker-build compose-up compose-down deploy-check k8s-render k8s-apply
+	docker-build compose-up compose-down deploy-check k8s-render k8s-apply image-smoke
 
 install:
 	npm ci
@@ -67,3 +67,7 @@ k8s-apply:
 	kubectl -n wormhole delete job wormhole-migrate --ignore-not-found
 	kubectl apply -k deploy/k8s
 	kubectl -n wormhole wait --for=condition=complete job/wormhole-migrate --timeout=10m
+
+# The image's build and runtime stages without Docker, against this machine's Postgres and Redis.
+image-smoke:
+	bash deploy/smoke-image.sh
