@@ -40,25 +40,33 @@ describe('BlobCodec over a filesystem store', () => {
     await expect(codec.resolve('acme', ref)).rejects.toThrow(/does not match its reference/);
   });
 
-  it('serves what it just stored from its cache, without the store', async () => {
+  it('serves what it just stored from its cache, and stores a value it has seen only once', async () => {
     const codec = new BlobCodec(store, 1024);
     const ref = (await codec.offload('acme', big)) as BlobRef;
     await fs.rm(fileOf(ref));
     expect(await codec.resolve('acme', ref)).toEqual(big);
+    // Known to this process: not written again (the file stays gone).
+    expect(await codec.offload('acme', big)).toEqual(ref);
+    await expect(fs.access(fileOf(ref))).rejects.toThrow();
+    // Another tenant's copy is its own blob.
+    const other = (await codec.offload('globex', big)) as BlobRef;
+    await expect(fs.access(path.join(dir, 'globex', other.$blob.slice(0, 2), other.$blob))).resolves.toBeUndefined();
   });
 });
 
 describe('BlobCache', () => {
   it('drops the least recently used entries beyond its size', () => {
+    const ref = { $blob: 'k', bytes: 4, sha256: 'k' };
     const cache = new BlobCache(10);
-    cache.set('a', 'aaaa');
-    cache.set('b', 'bbbb');
-    expect(cache.get('a')).toBe('aaaa');
-    cache.set('c', 'cccc');
-    expect(cache.get('b')).toBeUndefined();
-    expect(cache.get('a')).toBe('aaaa');
-    expect(cache.get('c')).toBe('cccc');
-    cache.set('huge', 'x'.repeat(11));
-    expect(cache.get('huge')).toBeUndefined();
+    const textOf = (key: string): string | undefined => cache.get(key)?.text;
+    cache.set('a', { ref, text: 'aaaa' });
+    cache.set('b', { ref, text: 'bbbb' });
+    expect(textOf('a')).toBe('aaaa');
+    cache.set('c', { ref, text: 'cccc' });
+    expect(textOf('b')).toBeUndefined();
+    expect(textOf('a')).toBe('aaaa');
+    expect(textOf('c')).toBe('cccc');
+    cache.set('huge', { ref, text: 'x'.repeat(11) });
+    expect(textOf('huge')).toBeUndefined();
   });
 });

@@ -23,12 +23,20 @@ export class BlobCodec {
     this.cache = new BlobCache(options.cacheChars ?? DEFAULT_CACHE_CHARS);
   }
 
-  /** What to store in place of `value`: the value, the value escaped, or a reference. */
+  /**
+   * What to store in place of `value`: the value, the value escaped, or a reference. A blob this
+   * process already stored or read is not stored again (the same output is written to the event,
+   * the history, the step run and the row: one upload, not four).
+   */
   async offload(tenantId: string, value: JsonValue): Promise<JsonValue> {
     const placement = place(value, this.thresholdBytes);
     if ('inline' in placement) return placement.inline;
-    const ref = await this.blobs.put(tenantId, placement.outOfLine, 'application/json');
-    this.cache.set(cacheKey(tenantId, ref), placement.outOfLine);
+    const text = placement.outOfLine;
+    const key = cacheKey(tenantId, sha256Hex(text));
+    const cached = this.cache.get(key);
+    if (cached) return cached.ref;
+    const ref = await this.blobs.put(tenantId, text, 'application/json');
+    this.cache.set(key, { ref, text });
     return ref;
   }
 
@@ -40,12 +48,12 @@ export class BlobCodec {
   async resolve(tenantId: string, stored: JsonValue): Promise<JsonValue> {
     const read = readStored(stored);
     if ('inline' in read) return read.inline;
-    const key = cacheKey(tenantId, read.ref);
-    let text = this.cache.get(key);
+    const key = cacheKey(tenantId, read.ref.sha256);
+    let text = this.cache.get(key)?.text;
     if (text === undefined) {
       text = await this.blobs.get(tenantId, read.ref.$blob);
       verify(read.ref, text);
-      this.cache.set(key, text);
+      this.cache.set(key, { ref: read.ref, text });
     }
     return JSON.parse(text) as JsonValue;
   }
@@ -55,13 +63,18 @@ export class BlobCodec {
   }
 }
 
-function cacheKey(tenantId: string, ref: BlobRef): string {
-  return `${tenantId}/${ref.$blob}`;
+// By content digest, not store key: `offload` knows the digest before the store names the blob.
+function cacheKey(tenantId: string, sha256: string): string {
+  return `${tenantId}/${sha256}`;
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 function verify(ref: BlobRef, text: string): void {
   const bytes = Buffer.byteLength(text, 'utf8');
-  const digest = createHash('sha256').update(text, 'utf8').digest('hex');
+  const digest = sha256Hex(text);
   if (bytes !== ref.bytes || digest !== ref.sha256) {
     throw new AppError(
       'INTERNAL_ERROR',
