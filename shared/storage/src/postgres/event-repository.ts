@@ -3,16 +3,18 @@ import { ConflictError, ValidationError } from '@wormhole/interfaces';
 import type { EventRow } from './mappers';
 import { eventFromRow } from './mappers';
 import type { ConnectionPool } from './pool';
-import { queryRows, withTransaction } from './pool';
+import { queryRows } from './pool';
 import type { Tables } from './sql-names';
-import { advisoryKey } from './sql-names';
+
+/** Attempts at a plain append (no expected sequence) that lost a race for the next sequence. */
+const MAX_APPEND_ATTEMPTS = 20;
 
 /**
- * Execution histories. Appends to one execution are serialised by a transaction-scoped advisory
- * lock keyed by (schema, tenant, execution): the execution row may not exist (events can arrive
- * first), so there is no row to lock. Under the lock the last sequence is read (and compared with
- * `expectedSequence`), then one statement drops ids already stored (and repeats within the batch)
- * and numbers the rest after it.
+ * Execution histories. An append is one statement (one round trip, no transaction): it reads the
+ * last sequence, drops ids already stored (and repeats within the batch), and numbers the rest
+ * after it, only when the last sequence is the expected one. Two appends racing for the same
+ * sequence collide on the primary key; with an expected sequence that is the caller's conflict,
+ * without one the loser simply tries again at the new end.
  */
 export class PostgresEventRepository implements EventRepository {
   constructor(
@@ -34,44 +36,58 @@ export class PostgresEventRepository implements EventRepository {
       }
     }
     if (events.length === 0 && options.expectedSequence === undefined) return [];
-    const lockKey = advisoryKey(`wormhole:events:${this.t.schema}:${tenantId}:${executionId}`);
-    const rows = await withTransaction(this.pool, async (tx) => {
-      await queryRows(tx, 'SELECT pg_advisory_xact_lock($1::bigint)', [lockKey]);
-      const [last] = await queryRows<{ last: string }>(
-        tx,
-        `SELECT COALESCE(MAX(sequence), 0) AS last FROM ${this.t.events} WHERE tenant_id = $1 AND execution_id = $2`,
-        [tenantId, executionId],
-      );
-      const lastSequence = Number(last?.last ?? 0);
-      const expected = options.expectedSequence;
-      if (expected !== undefined && expected !== lastSequence) {
-        throw new ConflictError(
-          `execution ${executionId} history is at sequence ${lastSequence}, expected ${expected}`,
-        );
+    const expected = options.expectedSequence;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.appendOnce(tenantId, executionId, events, expected);
+      } catch (e) {
+        if (!(e instanceof ConflictError) || expected !== undefined || attempt >= MAX_APPEND_ATTEMPTS) throw e;
       }
-      if (events.length === 0) return [];
-      return queryRows<EventRow>(
-        tx,
-        `WITH input AS (
-           SELECT e.doc, e.ord FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e (doc, ord)
-         ), fresh AS (
-           SELECT DISTINCT ON (doc ->> 'id') doc, ord FROM input
-           WHERE NOT EXISTS (
-             SELECT 1 FROM ${this.t.events} x
-             WHERE x.tenant_id = $1::text AND x.execution_id = $2::text AND x.id = input.doc ->> 'id'
-           )
-           ORDER BY doc ->> 'id', ord
+    }
+  }
+
+  private async appendOnce(
+    tenantId: string,
+    executionId: string,
+    events: readonly EngineEvent[],
+    expected: number | undefined,
+  ): Promise<StoredEngineEvent[]> {
+    const rows = await queryRows<EventRow & { last: string | null }>(
+      this.pool,
+      `WITH last AS (
+         SELECT COALESCE(MAX(sequence), 0) AS last FROM ${this.t.events}
+         WHERE tenant_id = $1::text AND execution_id = $2::text
+       ), input AS (
+         SELECT e.doc, e.ord FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e (doc, ord)
+       ), fresh AS (
+         SELECT DISTINCT ON (doc ->> 'id') doc, ord FROM input
+         WHERE NOT EXISTS (
+           SELECT 1 FROM ${this.t.events} x
+           WHERE x.tenant_id = $1::text AND x.execution_id = $2::text AND x.id = input.doc ->> 'id'
          )
+         ORDER BY doc ->> 'id', ord
+       ), inserted AS (
          INSERT INTO ${this.t.events} (tenant_id, execution_id, sequence, id, type, attributes, payload, time)
-         SELECT $1::text, $2::text, $4::bigint + ROW_NUMBER() OVER (ORDER BY fresh.ord), doc ->> 'id',
+         SELECT $1::text, $2::text, last.last + ROW_NUMBER() OVER (ORDER BY fresh.ord), doc ->> 'id',
            doc ->> 'type', doc - 'data', doc -> 'data', (doc ->> 'time')::timestamptz
-         FROM fresh
-         RETURNING sequence, attributes, payload::text AS payload_json`,
-        [tenantId, executionId, JSON.stringify(events), lastSequence],
-      );
-    });
+         FROM fresh CROSS JOIN last
+         WHERE $4::bigint IS NULL OR last.last = $4::bigint
+         RETURNING sequence, attributes, payload::text AS payload_json
+       )
+       SELECT NULL::text AS last, sequence, attributes, payload_json FROM inserted
+       UNION ALL
+       SELECT l.last::text, NULL, NULL, NULL FROM last l`,
+      [tenantId, executionId, JSON.stringify(events), expected ?? null],
+    );
+    const lastSequence = Number(rows.find((r) => r.last !== null)?.last ?? 0);
+    if (expected !== undefined && expected !== lastSequence) {
+      throw new ConflictError(`execution ${executionId} history is at sequence ${lastSequence}, expected ${expected}`);
+    }
     // RETURNING does not promise an order.
-    return rows.map(eventFromRow).sort((a, b) => a.sequence - b.sequence);
+    return rows
+      .filter((r) => r.last === null)
+      .map(eventFromRow)
+      .sort((a, b) => a.sequence - b.sequence);
   }
 
   async list(tenantId: string, executionId: string, afterSequence = 0): Promise<StoredEngineEvent[]> {
