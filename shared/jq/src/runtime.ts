@@ -91,10 +91,11 @@ export function realPath(v: Json, p: Path | null): Path {
 
 /** Extends a path by one step; a computed value cannot be stepped into. */
 export function stepPath(parent: Json, p: Path | null, key: Json): Path {
-  if (p === null)
+  if (p === null) {
     return fail(
       `Invalid path expression near attempt to access element ${dumpTruncated(key)} of ${dumpTruncated(parent)}`,
     );
+  }
   return [...p, key];
 }
 

@@ -184,14 +184,20 @@ function quote(s: string): string {
   return q.includes('\x7f') ? q.replace(/\x7f/g, '\\u007f') : q;
 }
 
-/** A value dumped for an error message, cut to jq's 30-byte buffer with its "..." marker. */
+/**
+ * A value dumped for an error message, cut like jq's 30-byte buffer: UTF-8 bytes, never inside a
+ * character, marked with "..." and the closing delimiter.
+ */
 export function dumpTruncated(v: Json, size = 30): string {
-  const s = toJson(typeof v === 'string' && v.length > size ? v.slice(0, size) : v);
-  if (s.length <= size - 1) return s;
-  const first = s[0];
+  const text = toJson(typeof v === 'string' && v.length > size ? Array.from(v).slice(0, size).join('') : v);
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= size - 1) return text;
+  const first = text[0];
   const delim = first === '"' ? '"' : first === '[' ? ']' : first === '{' ? '}' : '';
-  const keep = size - (delim === '' ? 4 : 5);
-  return s.slice(0, keep) + '...' + delim;
+  let keep = size - (delim === '' ? 4 : 5);
+  // Back up to the start of a UTF-8 character (continuation bytes are 10xxxxxx).
+  while (keep > 0 && ((bytes[keep] as number) & 0xc0) === 0x80) keep--;
+  return bytes.subarray(0, keep).toString('utf8') + '...' + delim;
 }
 
 /** "number (1)", the way jq names a value in its messages. */

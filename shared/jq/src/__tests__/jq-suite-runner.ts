@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { compileJq, JqRuntimeError, JqSyntaxError } from '../index';
 import type { Json } from '../value';
 import { toJson } from '../value';
+import { parseJson } from '../json';
 import type { JqTestCase } from './jq-test-format';
 
 export type CaseResult = { ok: true } | { ok: false; detail: string };
@@ -45,7 +46,8 @@ export function runCase(c: JqTestCase): CaseResult {
   const outputs: Json[] = [];
   let error: string | null = null;
   try {
-    const input = JSON.parse(c.input) as Json;
+    // jq's harness reads inputs with jq's own JSON reader (NaN, Infinity, byte order mark).
+    const input = parseJson(c.input);
     compileJq(c.program, { variables: [] }).each(input, (v) => (outputs.push(v), true), { maxSteps: 2_000_000 });
   } catch (e) {
     error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

@@ -123,7 +123,11 @@ defineFn('rindex', 1, (v, n) => {
   const r = indices(v, n);
   return Array.isArray(r) ? (r[r.length - 1] ?? null) : null;
 });
-defineFn('_strindices', 1, indices);
+defineFn('_strindices', 1, (v, needle) => {
+  if (typeof v !== 'string') return typeFail(v, 'cannot be searched, as it is not a string');
+  if (typeof needle !== 'string') return typeFail(needle, 'is not a string');
+  return indices(v, needle);
+});
 
 // jq's join is a fold with `+`, so its errors are those of `+` on the partial result.
 defineFn('join', 1, (v, sep) => {

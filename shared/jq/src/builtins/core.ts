@@ -1,6 +1,7 @@
 import { eachValue, RECURSE } from '../compile';
 import { JqRuntimeError } from '../errors';
 import { tostring } from '../formats';
+import { parseJson } from '../json';
 import { add, has, keysOf } from '../ops';
 import { preludeNames } from '../prelude';
 import { nativeNames } from '../registry';
@@ -48,13 +49,7 @@ function tonumber(v: Json): Json {
 
 export function fromjson(v: Json): Json {
   if (typeof v !== 'string') return typeFail(v, 'only strings can be parsed');
-  const t = v.trim();
-  if (t === 'nan' || t === 'NaN') return NaN;
-  try {
-    return JSON.parse(v) as Json;
-  } catch (e) {
-    return fail(`${e instanceof Error ? e.message : String(e)} (while parsing '${v}')`);
-  }
+  return parseJson(v);
 }
 
 function toarray(v: Json): Json {

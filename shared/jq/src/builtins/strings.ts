@@ -1,7 +1,8 @@
 import { splitString } from '../ops';
 import { defineFn } from '../registry';
-import { fail, typeFail } from '../runtime';
+import { fail } from '../runtime';
 import type { Json } from '../value';
+import { describe } from '../value';
 
 function str(v: Json, msg: string): string {
   if (typeof v !== 'string') return fail(msg);
@@ -41,10 +42,12 @@ defineFn('explode', 0, (v) => {
 });
 
 defineFn('implode', 0, (v) => {
-  if (!Array.isArray(v)) return typeFail(v, 'cannot be imploded, must be an array of codepoints');
+  if (!Array.isArray(v)) return fail('implode input must be an array');
   let s = '';
   for (const c of v) {
-    if (typeof c !== 'number') return fail('Unicode codepoint must be numeric');
+    if (typeof c !== 'number' || Number.isNaN(c)) {
+      return fail(`${describe(c)} can't be imploded, unicode codepoint needs to be numeric`);
+    }
     const cp = Math.trunc(c);
     // Invalid codepoints (surrogates, out of range) become U+FFFD, as jq does.
     s += cp < 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? '\uFFFD' : String.fromCodePoint(cp);
