@@ -21,11 +21,12 @@ RUN npm ci --no-audit --no-fund \
 # SQL migrations (shared/storage/migrations) and the Redis Lua scripts of storage and transport
 # from src/ (see test/deploy.test.ts, which keeps this list honest).
 FROM node:20-bookworm-slim AS runtime
-# Without configuration the engine runs on its embedded database (DATABASE_TYPE defaults to
-# embedded): give it a writable directory outside the read-only code. Deployments set
-# DATABASE_TYPE=postgres and EVENT_STREAM_TYPE=redis and never touch it.
+# Local data outside the read-only code, owned by the app user: the embedded database when
+# DATABASE_TYPE is left at its default (embedded), and the `fs` blob store (BLOB_STORE defaults to
+# fs, in /data/blobs). /data/blobs exists in the image so that a named volume mounted there starts
+# owned by uid 1000 (docker-compose.yml shares one between the roles).
 ENV NODE_ENV=production WORMHOLE_DATA_DIR=/data
-RUN mkdir -p /data && chown 1000:1000 /data
+RUN mkdir -p /data/blobs && chown -R 1000:1000 /data
 VOLUME /data
 WORKDIR /app
 COPY --from=build /app/package.json ./

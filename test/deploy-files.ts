@@ -49,12 +49,19 @@ export function workspaceSources(): string[] {
   return ['shared', 'services'].flatMap((d) => sourceFiles(path.join(root, d)));
 }
 
-/** The environment variables the services read (through their EnvReader), as config-docs.test.ts finds them. */
+/**
+ * The environment variables the services read: the names passed to an EnvReader method (as
+ * config-docs.test.ts finds them), and the upper-case string literals of a file that makes an
+ * EnvReader (names passed on through a helper, e.g. `required('S3_BUCKET')`).
+ */
 export function variablesRead(): Set<string> {
   const read = new Set<string>();
   for (const file of workspaceSources()) {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/\.(?:int|string|bool|oneOf|url|raw)\(\s*'([A-Z][A-Z0-9_]*)'/g)) read.add(m[1]!);
+    if (/new EnvReader\(/.test(text)) {
+      for (const m of text.matchAll(/\b\w+\(\s*'([A-Z][A-Z0-9]*_[A-Z0-9_]+)'\s*\)/g)) read.add(m[1]!);
+    }
   }
   return read;
 }

@@ -305,6 +305,26 @@ describe('docker-compose.yml', () => {
     expect(composeDurationMs(service.stop_grace_period!)).toBeGreaterThan(grace);
   });
 
+  it('shares the blob store between the roles (large values written by one are read by the others)', () => {
+    const blobDefault = /r\.oneOf\('BLOB_STORE',\s*\w+,\s*'(\w+)'\)/.exec(
+      readText('shared/storage/src/blobs/config.ts'),
+    )?.[1];
+    expect(blobDefault).toBe('fs');
+    const mounts = ROLES.map((role) => {
+      const service = services[role]! as ComposeService & { volumes?: string[] };
+      const store = service.environment?.BLOB_STORE ?? blobDefault;
+      if (store !== 'fs') return `${role}: ${store}`;
+      const dir = service.environment?.BLOB_DIR;
+      expect({ role, dir }).toEqual({ role, dir: expect.stringMatching(/^\//) as string });
+      const volume = (service.volumes ?? []).find((v) => v.split(':')[1] === dir)?.split(':')[0];
+      // A named volume (not a path inside the container, not a per-container anonymous one).
+      expect({ role, volume }).toEqual({ role, volume: expect.stringMatching(/^[a-z][a-z0-9_-]*$/) as string });
+      expect(Object.keys((loadCompose() as { volumes?: Record<string, unknown> }).volumes ?? {})).toContain(volume);
+      return `${role}: fs on volume ${volume} at ${dir}`;
+    });
+    expect(new Set(mounts.map((m) => m.replace(/^\w+: /, ''))).size).toBe(1);
+  });
+
   it('waits for healthy backends before the api, and for the api (which migrates) before the others', () => {
     expect(services.api!.depends_on).toEqual({
       redis: { condition: 'service_healthy' },
@@ -506,6 +526,28 @@ describe('deploy/k8s', () => {
     for (const name of keys) {
       expect({ name, read: read.has(name) }).toEqual({ name, read: true });
       expect(readmeTable).toContain(`\`${name}\``);
+    }
+  });
+
+  it("shares the blob store between all pods: a bucket, never the pods' own (read-only) filesystem", () => {
+    const store = config.BLOB_STORE ?? 'fs';
+    if (store === 's3') {
+      expect(config.S3_BUCKET).toMatch(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/);
+      expect(Object.keys(secret)).toEqual(expect.arrayContaining(['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']));
+      expect(Object.keys(config)).not.toContain('S3_SECRET_ACCESS_KEY');
+    } else {
+      // fs: BLOB_DIR must be a ReadWriteMany volume mounted in every pod of every role.
+      expect(config.BLOB_DIR).toBeDefined();
+      for (const role of ROLES) {
+        const spec = deployment(role).spec!.template!.spec as PodSpec & {
+          volumes?: { name: string; persistentVolumeClaim?: { claimName: string } }[];
+        };
+        const mount = (
+          container(role) as Container & { volumeMounts?: { name: string; mountPath: string }[] }
+        ).volumeMounts?.find((m) => m.mountPath === config.BLOB_DIR);
+        expect({ role, mounted: mount !== undefined }).toEqual({ role, mounted: true });
+        expect(spec.volumes?.find((v) => v.name === mount!.name)?.persistentVolumeClaim).toBeDefined();
+      }
     }
   });
 
