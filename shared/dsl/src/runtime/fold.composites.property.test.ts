@@ -59,10 +59,12 @@ const answers = fc.record({
   cancelAt: fc.integer({ min: 0, max: 40 }),
 });
 
+type Answers = typeof answers extends fc.Arbitrary<infer T> ? T : never;
+
 const FAILURE = { type: 'https://serverlessworkflow.io/spec/1.0.0/errors/communication', status: 503 };
 
 /** Runs the document as the worker would; each turn answers one awaited task or timer. */
-function execute(evaluator: ExpressionEvaluator, { ids, choices, cancelAt }: fc.RecordValue<typeof answers>): Run {
+function execute(evaluator: ExpressionEvaluator, { ids, choices, cancelAt }: Answers): Run {
   const r = new Run(DOCUMENT, evaluator);
   r.receive(started({ ids }));
   for (let turn = 0; turn < 40 && (r.state.status === 'running' || r.state.status === 'waiting'); turn++) {
