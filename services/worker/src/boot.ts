@@ -1,11 +1,11 @@
 import type { Logger } from '@wormhole/interfaces';
 import { openBackends } from '@wormhole/backends';
-import { ThreadedJqWasmEvaluator } from '@wormhole/dsl';
 import type { Env } from '@wormhole/platform';
 import { PromMetrics, createWinstonLogger, processConsumerName } from '@wormhole/platform';
 import { loadBlobConfig } from '@wormhole/storage';
 import { loadTransportConfig } from '@wormhole/transport';
 import { loadWorkerConfig } from './config';
+import { createExpressionEngine } from './expression-engine';
 import { startWorker } from './worker';
 
 /**
@@ -20,12 +20,12 @@ export async function bootWorker(env: Env): Promise<{ stop(): Promise<void>; gra
   const metrics = new PromMetrics({ defaultLabels: { service: 'worker' } });
   const backends = await openBackends({ storage: config.storage, transport, blobs }, { logger, metrics });
   const { db, stream } = backends;
-  const evaluator = await ThreadedJqWasmEvaluator.create({ timeoutMs: config.expressionTimeoutMs });
+  const expressions = await createExpressionEngine(config);
   const running = await startWorker({
     config,
     db,
     stream,
-    evaluator,
+    evaluator: expressions.evaluator,
     logger,
     metrics,
     consumerName: processConsumerName('worker'),
@@ -35,7 +35,7 @@ export async function bootWorker(env: Env): Promise<{ stop(): Promise<void>; gra
     logger,
     stop: async () => {
       await running.stop();
-      await evaluator.close();
+      await expressions.close();
       await backends.close();
     },
   };

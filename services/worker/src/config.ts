@@ -22,7 +22,9 @@ export interface WorkerConfig {
   /** Events one incoming event may cause inline before the run is stopped as a runaway loop. */
   readonly maxInlineEvents: number;
   readonly reconciler: ReconcilerSettings;
-  /** Longest a runtime expression may run. */
+  /** `native`: the in-house jq; `wasm`: jq 1.8.2 in WebAssembly (the reference). */
+  readonly expressionEngine: 'native' | 'wasm';
+  /** Longest a runtime expression may run (the wasm engine; the native one counts steps). */
   readonly expressionTimeoutMs: number;
 }
 
@@ -45,6 +47,7 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
       stalledAfterMs: r.int('RECONCILE_STALLED_AFTER_MS', 600000, { min: 1000, max: 604_800_000 }),
       batchSize: 500,
     },
+    expressionEngine: r.oneOf('EXPRESSION_ENGINE', ['native', 'wasm'], 'native'),
     expressionTimeoutMs: r.int('EXPRESSION_TIMEOUT_MS', 1000, { min: 1, max: 600000 }),
   };
 }

@@ -1,13 +1,12 @@
 import type { Logger } from '@wormhole/interfaces';
 import { openBackends } from '@wormhole/backends';
 import { loadApiConfig, startApi } from '@wormhole/api';
-import { ThreadedJqWasmEvaluator } from '@wormhole/dsl';
 import { loadExecutorConfig, startExecutor } from '@wormhole/executor';
 import type { Env } from '@wormhole/platform';
 import { PromMetrics, createWinstonLogger, processConsumerName } from '@wormhole/platform';
 import { loadBlobConfig } from '@wormhole/storage';
 import { loadTransportConfig } from '@wormhole/transport';
-import { loadWorkerConfig, startWorker } from '@wormhole/worker';
+import { createExpressionEngine, loadWorkerConfig, startWorker } from '@wormhole/worker';
 
 /**
  * Every role in one process, sharing one database, one transport and one metrics registry,
@@ -27,7 +26,7 @@ export async function bootAllInOne(
   const backends = await openBackends({ storage: apiConfig.storage, transport, blobs }, { logger, metrics });
   const { db, stream } = backends;
   const timers = await backends.timers();
-  const evaluator = await ThreadedJqWasmEvaluator.create({ timeoutMs: workerConfig.expressionTimeoutMs });
+  const expressions = await createExpressionEngine(workerConfig);
   const executor = await startExecutor({
     config: executorConfig,
     db,
@@ -42,7 +41,7 @@ export async function bootAllInOne(
     config: workerConfig,
     db,
     stream,
-    evaluator,
+    evaluator: expressions.evaluator,
     logger: logger.child({ role: 'worker' }),
     metrics,
     consumerName: processConsumerName('worker'),
@@ -65,7 +64,7 @@ export async function bootAllInOne(
       await api.stop();
       await worker.stop();
       await executor.stop();
-      await evaluator.close();
+      await expressions.close();
       await backends.close();
     },
   };

@@ -24,6 +24,15 @@ describe('NativeJqEvaluator', () => {
     expect(jq.evaluate('$secrets', null, {})).toBeNull();
   });
 
+  it('binds task variables ($item, $index, $error) only where they are in scope', () => {
+    expect(jq.evaluate('$item * 10 + $index', null, { variables: { item: 4, index: 2 } })).toBe(42);
+    expect(jq.evaluate('$error.status', null, { variables: { error: { status: 503 } } })).toBe(503);
+    // The same text without the variable in scope is a compile error, not a stale cached program.
+    expect(() => jq.evaluate('$item * 10 + $index', null, {})).toThrow(ExpressionError);
+    // A variable never shadows a runtime argument.
+    expect(jq.evaluate('$input', null, { input: 1, variables: { input: 2 } })).toBe(1);
+  });
+
   it('reports a syntax error, with its position, as an ExpressionError', () => {
     expect(() => jq.evaluate('.a |', null, {})).toThrow(ExpressionError);
     try {

@@ -3,7 +3,7 @@ import type { JqProgram } from '@wormhole/jq';
 import { compileJq, DEFAULT_MAX_OUTPUT_SIZE, DEFAULT_MAX_STEPS } from '@wormhole/jq';
 import { ExpressionError } from './errors';
 import type { ExpressionArguments, ExpressionEvaluator } from './expressions';
-import { EXPRESSION_ARGUMENT_NAMES } from './expressions';
+import { EXPRESSION_ARGUMENT_NAMES, isVariableName } from './expressions';
 import { collapseOutputs } from './jq-wasm-evaluator';
 
 export interface NativeJqOptions {
@@ -33,9 +33,16 @@ export class NativeJqEvaluator implements ExpressionEvaluator {
   }
 
   evaluate(expression: string, input: JsonValue, args: ExpressionArguments): JsonValue {
-    const program = this.program(expression);
     const vars: Record<string, JsonValue> = {};
     for (const name of EXPRESSION_ARGUMENT_NAMES) vars[name] = args[name] ?? null;
+    // Task variables ($item, $index, $error, …) bound by for, catch and the like.
+    const extra: string[] = [];
+    for (const [name, value] of Object.entries(args.variables ?? {})) {
+      if (name in vars || !isVariableName(name)) continue;
+      vars[name] = value;
+      extra.push(name);
+    }
+    const program = this.program(expression, extra);
     try {
       const outputs = program.all(input, { vars, maxSteps: this.maxSteps, maxOutputSize: this.maxOutputSize });
       return collapseOutputs(outputs);
@@ -44,22 +51,24 @@ export class NativeJqEvaluator implements ExpressionEvaluator {
     }
   }
 
-  private program(expression: string): JqProgram {
-    const cached = this.programs.get(expression);
+  private program(expression: string, extra: readonly string[]): JqProgram {
+    // The variables in scope are part of what was compiled: `$item` resolves only where bound.
+    const key = extra.length === 0 ? expression : `${[...extra].sort().join(',')}\n${expression}`;
+    const cached = this.programs.get(key);
     if (cached !== undefined) {
       // Re-inserting keeps the Map in least-recently-used order.
-      this.programs.delete(expression);
-      this.programs.set(expression, cached);
+      this.programs.delete(key);
+      this.programs.set(key, cached);
       return cached;
     }
     let program: JqProgram;
     try {
-      // Only the DSL's arguments exist: any other `$name` is a compile error, as with jq itself.
-      program = compileJq(expression, { variables: EXPRESSION_ARGUMENT_NAMES });
+      // Only the variables in scope exist: any other `$name` is a compile error, as with jq itself.
+      program = compileJq(expression, { variables: [...EXPRESSION_ARGUMENT_NAMES, ...extra] });
     } catch (e) {
       throw new ExpressionError(expression, e instanceof Error ? e.message : String(e), { cause: e });
     }
-    this.programs.set(expression, program);
+    this.programs.set(key, program);
     if (this.programs.size > this.cacheSize) {
       const oldest = this.programs.keys().next();
       if (oldest.done !== true) this.programs.delete(oldest.value);
