@@ -1,5 +1,5 @@
 // docs/operations.md names variables, metrics, make targets and files; keep them real.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { readText, root, variablesRead, workspaceSources } from './deploy-files';
 
@@ -37,6 +37,23 @@ describe('docs/operations.md', () => {
     const documented = new Set(backticked.filter((t) => /^wormhole_[a-z_]+$/.test(t)));
     expect(defined.size).toBeGreaterThan(8);
     expect([...documented].sort()).toEqual([...defined].sort());
+  });
+
+  it('tells a GraphQL layer about every table the Postgres migrations create, and only those', () => {
+    const dir = path.join(root, 'shared/storage/migrations/postgres');
+    const tables = readdirSync(dir)
+      .filter((f) => f.endsWith('.sql'))
+      .flatMap((f) =>
+        [...readText(`shared/storage/migrations/postgres/${f}`).matchAll(/CREATE TABLE (\w+)/g)].map((m) => m[1]!),
+      );
+    expect(tables).toEqual(expect.arrayContaining(['workflows', 'executions', 'events']));
+    const section = doc.slice(
+      doc.indexOf('## A GraphQL layer'),
+      doc.indexOf('\n## ', doc.indexOf('## A GraphQL layer') + 1),
+    );
+    const track = /Track the tables:([^]*?)Leave/.exec(section)?.[1] ?? '';
+    const named = [...track.matchAll(/`(\w+)`/g)].map((m) => m[1]!);
+    expect(named.sort()).toEqual([...tables].sort());
   });
 
   it('refers to make targets and files that exist', () => {
