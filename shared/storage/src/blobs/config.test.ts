@@ -1,5 +1,9 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ConfigurationError } from '@wormhole/interfaces';
 import { loadBlobConfig } from './config';
+import { createBlobStore } from './factory';
 
 const storage = { dataDir: '/var/lib/wormhole' };
 const S3_ENV = { BLOB_STORE: 's3', S3_BUCKET: 'payloads', S3_ACCESS_KEY_ID: 'AK', S3_SECRET_ACCESS_KEY: 'SK' };
@@ -58,5 +62,20 @@ describe('loadBlobConfig', () => {
 
   it('ignores S3 settings unless the store is s3', () => {
     expect(loadBlobConfig({ S3_BUCKET: 'My_Bucket' }, storage).s3).toBeUndefined();
+  });
+});
+
+describe('createBlobStore', () => {
+  it('refuses a directory it cannot create, naming BLOB_DIR and the fixes', async () => {
+    // A regular file where a parent directory should be: mkdir fails (as on a read-only image).
+    const parent = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'wormhole-blobcfg-')), 'a-file');
+    await fs.writeFile(parent, '');
+    try {
+      const opening = createBlobStore(loadBlobConfig({ BLOB_DIR: path.join(parent, 'blobs') }, storage));
+      await expect(opening).rejects.toBeInstanceOf(ConfigurationError);
+      await expect(opening).rejects.toThrow(/^BLOB_DIR: .*cannot write to .*a-file.*BLOB_STORE=s3/);
+    } finally {
+      await fs.rm(path.dirname(parent), { recursive: true, force: true });
+    }
   });
 });
