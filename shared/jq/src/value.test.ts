@@ -32,6 +32,15 @@ describe('value', () => {
   it('prints like jq', () => {
     expect(toJson({ a: [1, 'x', null] })).toBe('{"a":[1,"x",null]}');
     expect(formatNumber(1e-7)).toBe('1e-07');
+    expect([1e15, 1e16, 12345678901234567, 0.0001, 1e-5, -1.5e300, -0].map(formatNumber)).toEqual([
+      '1000000000000000',
+      '1e+16',
+      '12345678901234568',
+      '0.0001',
+      '1e-05',
+      '-1.5e+300',
+      '-0',
+    ]);
     expect(formatNumber(Infinity)).toBe('1.7976931348623157e+308');
     expect(toJson(NaN)).toBe('null');
   });

@@ -147,16 +147,29 @@ export function codepointLength(s: string): number {
   return n;
 }
 
-/** jq's number formatting: like JS, but a two-digit exponent and the largest double for infinity. */
+/**
+ * jq's number formatting (jvp_dtoa_fmt): the shortest round-trip digits, in exponential form when
+ * the decimal point would sit 4+ places left of the digits or 16+ places right of them, with a
+ * two-digit exponent; infinities print as the largest double, nan as null.
+ */
 export function formatNumber(n: number): string {
   if (Number.isNaN(n)) return 'null';
   if (!Number.isFinite(n)) return n > 0 ? '1.7976931348623157e+308' : '-1.7976931348623157e+308';
-  const s = String(n);
-  const e = s.indexOf('e');
-  if (e < 0) return s;
-  const sign = s[e + 1] === '-' ? '-' : '+';
-  const digits = s.slice(e + 2);
-  return `${s.slice(0, e)}e${sign}${digits.length < 2 ? '0' + digits : digits}`;
+  if (n === 0) return Object.is(n, -0) ? '-0' : '0';
+  const exp = n.toExponential();
+  const e = exp.indexOf('e');
+  const sign = n < 0 ? '-' : '';
+  const digits = exp.slice(sign.length, e).replace('.', '');
+  const decpt = Number(exp.slice(e + 1)) + 1;
+  if (decpt <= -4 || decpt > digits.length + 15) {
+    const mantissa = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    const x = decpt - 1;
+    const abs = String(Math.abs(x));
+    return `${sign}${mantissa}e${x < 0 ? '-' : '+'}${abs.length < 2 ? '0' + abs : abs}`;
+  }
+  if (decpt <= 0) return `${sign}0.${'0'.repeat(-decpt)}${digits}`;
+  if (decpt >= digits.length) return `${sign}${digits}${'0'.repeat(decpt - digits.length)}`;
+  return `${sign}${digits.slice(0, decpt)}.${digits.slice(decpt)}`;
 }
 
 /** Compact JSON text the way jq prints it (`tojson`, `@json`, error messages). */

@@ -16,8 +16,6 @@ export const UNSUPPORTED: Readonly<Record<string, string>> = {
   'jq.test:1973:f93504d2': 'modules: import, include and modulemeta are not supported (no module search path)',
   'jq.test:1977:ef0e6ef2': 'modules: import, include and modulemeta are not supported (no module search path)',
   'jq.test:1993:20fbc250': 'modules: import, include and modulemeta are not supported (no module search path)',
-  'jq.test:2014:c54d2c0b':
-    'numbers are IEEE doubles: no decNumber literal precision; huge literals become the largest double',
   'jq.test:2337:91865222': "there is no input stream: input fails with 'No more inputs', not jq's internal 'break'",
   'jq.test:2498:a112f8a2': "jq's own JSON parse-error wording",
   'jq.test:2558:06016e05':
@@ -58,8 +56,6 @@ export const UNSUPPORTED: Readonly<Record<string, string>> = {
     'Oniguruma-only regex semantics (grapheme and word boundaries, empty optional groups) differ from JavaScript RegExp',
   'onig.test:60:594db86e':
     'Oniguruma-only regex semantics (grapheme and word boundaries, empty optional groups) differ from JavaScript RegExp',
-  'man.test:9:76be7703':
-    'numbers are IEEE doubles: no decNumber literal precision; huge literals become the largest double',
   'man.test:686:758bf17c': '$ENV and env are supplied by the host (empty by default), never the process environment',
   'man.test:690:cbcff8db': '$ENV and env are supplied by the host (empty by default), never the process environment',
 };

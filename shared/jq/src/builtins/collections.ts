@@ -104,7 +104,7 @@ export function indices(v: Json, needle: Json): Json {
   if (v === null) return null;
   if (Array.isArray(v)) return indicesOf(v, Array.isArray(needle) ? needle : [needle]);
   if (typeof v === 'string' && typeof needle === 'string') {
-    if (needle === '') return null;
+    if (needle === '') return [];
     const out: number[] = [];
     const astral = codepoints(v) !== null;
     for (let i = v.indexOf(needle); i >= 0; i = v.indexOf(needle, i + 1)) {

@@ -27,7 +27,9 @@ const MONTHS = [
 
 function gmtime(t: Json): Broken {
   if (typeof t !== 'number') return fail('gmtime() requires a number');
-  const whole = Math.floor(t);
+  // jq converts to time_t by truncation, then adds the fraction taken with floor (so -0.5 is
+  // 00:00:00.5 of the epoch's second): the same arithmetic keeps the same answers.
+  const whole = Math.trunc(t);
   const d = new Date(whole * 1000);
   if (Number.isNaN(d.getTime())) return fail('gmtime() requires a valid time');
   const start = Date.UTC(d.getUTCFullYear(), 0, 1);
@@ -38,7 +40,7 @@ function gmtime(t: Json): Broken {
     d.getUTCDate(),
     d.getUTCHours(),
     d.getUTCMinutes(),
-    d.getUTCSeconds() + (t - whole),
+    d.getUTCSeconds() + (t - Math.floor(t)),
     d.getUTCDay(),
     yday,
   ];

@@ -15,15 +15,20 @@ function rint(x: number): number {
 
 function frexp(x: number): [number, number] {
   if (x === 0 || !Number.isFinite(x)) return [x, 0];
-  let e = Math.max(-1073, Math.floor(Math.log2(Math.abs(x))) + 1);
-  let m = x * Math.pow(2, -e);
-  while (Math.abs(m) < 0.5) {
-    m *= 2;
-    e--;
+  // Subnormals: scale into the normal range first, or 2^-e below would overflow.
+  if (Math.abs(x) < 2.2250738585072014e-308) {
+    const [m, e] = frexp(x * 2 ** 64);
+    return [m, e - 64];
   }
-  while (Math.abs(m) >= 1) {
+  let e = Math.floor(Math.log2(Math.abs(x))) + 1;
+  let m = x * Math.pow(2, -e);
+  // log2 can be off by one near powers of two.
+  if (Math.abs(m) >= 1) {
     m /= 2;
     e++;
+  } else if (Math.abs(m) < 0.5) {
+    m *= 2;
+    e--;
   }
   return [m, e];
 }
