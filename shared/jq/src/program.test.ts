@@ -15,6 +15,10 @@ describe('JqProgram', () => {
     expect(compileJq('$input', { variables: ['input'] }).all(null)).toEqual([null]);
   });
 
+  it('reads the clock the host gives', () => {
+    expect(compileJq('now | todate').all(null, { now: () => 1425599507 })).toEqual(['2015-03-05T23:51:47Z']);
+  });
+
   it('exposes only the environment the host gives', () => {
     expect(compileJq('$ENV, env').all(null)).toEqual([{}, {}]);
     expect(compileJq('$ENV.A').all(null, { env: { A: 'b' } })).toEqual(['b']);

@@ -118,7 +118,6 @@ defineFn('input', 0, () => fail('No more inputs'));
 defineFn('debug', 0, (v) => v);
 defineFn('stderr', 0, (v) => v);
 defineFn('input_line_number', 0, () => 0);
-defineFn('now', 0, () => Date.now() / 1000);
 defineFn('min', 0, (v) => extreme(v, (c) => c < 0));
 defineFn('max', 0, (v) => extreme(v, (c) => c >= 0));
 
@@ -171,6 +170,7 @@ defineNative('recurse', 0, {
   run: (input, _args, env, emit) => RECURSE.run(input, env, emit),
   paths: (input, path, _args, env, emit) => RECURSE.paths(input, path, env, emit),
 });
+defineNative('now', 0, { run: (_input, _args, env, emit) => emit(env.ctx.now()) });
 defineNative('env', 0, { run: (_input, _args, env, emit) => emit(env.ctx.envObject) });
 defineNative('builtins', 0, {
   run: (_input, _args, _env, emit) =>

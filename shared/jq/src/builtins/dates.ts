@@ -116,6 +116,8 @@ function parseDate(text: string, fmt: string): Broken | null {
   let mi = 0;
   let s = 0;
   let pm: boolean | null = null;
+  // As in glibc, AM/PM only adjusts a 12-hour clock (%I); with %H it is read and ignored.
+  let twelveHour = false;
   let epoch: number | null = null;
   let i = 0;
   const num = (max: number): number | null => {
@@ -168,6 +170,7 @@ function parseDate(text: string, fmt: string): Broken | null {
         break;
       case 'I':
         v = h = num(2) ?? NaN;
+        twelveHour = true;
         break;
       case 'M':
         v = mi = num(2) ?? NaN;
@@ -228,7 +231,7 @@ function parseDate(text: string, fmt: string): Broken | null {
     if (v === null || Number.isNaN(v)) return null;
   }
   if (i !== text.length) return null;
-  if (pm !== null) h = (h % 12) + (pm ? 12 : 0);
+  if (pm !== null && twelveHour) h = (h % 12) + (pm ? 12 : 0);
   if (epoch !== null) return gmtime(epoch);
   const t = Date.UTC(y, mo, d, h, mi, s);
   const date = new Date(t);
