@@ -21,4 +21,9 @@ describe('parseJson', () => {
     );
     expect(() => parseJson('[1 2]')).toThrow(/Expected separator/);
   });
+
+  it('refuses text nested deeper than 10000, as jq does', () => {
+    expect(() => parseJson('['.repeat(10001) + ']'.repeat(10001))).toThrow('Exceeds depth limit for parsing');
+    expect(parseJson('['.repeat(10000) + ']'.repeat(10000))).toBeDefined();
+  });
 });

@@ -9,11 +9,34 @@ import { setKey } from './value';
  */
 export function parseJson(text: string): Json {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (src.length > MAX_PARSING_DEPTH && nestingDepth(src) > MAX_PARSING_DEPTH) {
+    return fail(`Exceeds depth limit for parsing (while parsing '${text}')`);
+  }
   try {
     return JSON.parse(src) as Json;
   } catch {
     return new Reader(src, text).document();
   }
+}
+
+/** jq refuses JSON text nested deeper than this (jv_parse.c). */
+const MAX_PARSING_DEPTH = 10000;
+
+/** The deepest bracket nesting of JSON text, skipping strings. */
+function nestingDepth(s: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '[' || c === '{') max = Math.max(max, ++depth);
+    else if (c === ']' || c === '}') depth--;
+  }
+  return max;
 }
 
 const WORDS: Record<string, number> = { nan: NaN, NaN: NaN, Infinity: Infinity, infinity: Infinity };

@@ -1,4 +1,5 @@
 import { delpaths, getpath, setpath } from './pathops';
+import { toJson } from './value';
 
 describe('path operations', () => {
   it('getpath walks through null and fails on type errors', () => {
@@ -16,5 +17,15 @@ describe('path operations', () => {
     expect(delpaths(input, [[1], [-6], [2], [{ start: -3, end: 9 }]])).toEqual([0, 3, 5, 6, 9]);
     expect(delpaths({ a: 1, b: 2 }, [['a'], ['zz']])).toEqual({ b: 2 });
     expect(() => delpaths(1, [['a']])).toThrow('Cannot delete fields from number');
+  });
+
+  it('handles paths of 10000 steps without the stack, and refuses longer ones', () => {
+    const long = Array.from({ length: 10000 }, () => 0);
+    const deep = setpath(null, long, 'x');
+    expect(getpath(deep, long)).toBe('x');
+    // Compared as text: jest's own deep equality would recurse 10000 levels.
+    expect(toJson(delpaths(deep, [long]))).toBe(toJson(setpath(null, long.slice(0, -1), [])));
+    expect(() => setpath(null, [...long, 0], 1)).toThrow('Path too deep');
+    expect(() => getpath(null, [...long, 0])).toThrow('Path too deep');
   });
 });

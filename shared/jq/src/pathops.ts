@@ -3,26 +3,36 @@ import { fail } from './runtime';
 import type { Json, JsonObject } from './value';
 import { compare, copyObject, getKey, isObject, typeOf } from './value';
 
+/** jq's limit on path length (a CVE fix in jq): longer paths fail instead of exhausting memory. */
+const MAX_PATH_DEPTH = 10000;
+
+function checkPath(path: Json): Json[] {
+  if (!Array.isArray(path)) return fail('Path must be specified as an array');
+  if (path.length > MAX_PATH_DEPTH) return fail('Path too deep');
+  return path;
+}
+
 export function getpath(root: Json, path: Json): Json {
-  if (!Array.isArray(path)) fail('Path must be specified as an array');
   let v = root;
-  for (const k of path) {
+  for (const k of checkPath(path)) {
     if (v === null) return null;
     v = index(v, k);
   }
   return v;
 }
 
+/** Iterative (down collecting the containers, then back up), so long paths do not use the stack. */
 export function setpath(root: Json, path: Json, value: Json): Json {
-  if (!Array.isArray(path)) fail('Path must be specified as an array');
-  return setAt(root, path, 0, value);
-}
-
-function setAt(root: Json, path: Json[], i: number, value: Json): Json {
-  if (i >= path.length) return value;
-  const k = path[i] as Json;
-  const child = root === null ? null : index(root, k);
-  return setIndex(root, k, setAt(child, path, i + 1, value));
+  const keys = checkPath(path);
+  const parents: Json[] = [];
+  let cur = root;
+  for (const k of keys) {
+    parents.push(cur);
+    cur = cur === null ? null : index(cur, k);
+  }
+  let out = value;
+  for (let i = keys.length - 1; i >= 0; i--) out = setIndex(parents[i] as Json, keys[i] as Json, out);
+  return out;
 }
 
 /**
@@ -33,52 +43,62 @@ export function delpaths(root: Json, paths: Json): Json {
   if (!Array.isArray(paths)) fail('Paths must be specified as an array');
   const resolved: Json[] = [];
   for (const p of paths) {
-    if (!Array.isArray(p)) fail('Path must be specified as an array');
-    resolve(root, p, 0, [], resolved);
+    resolve(root, checkPath(p), resolved);
   }
   const sorted = resolved.sort(compare);
   let out = root;
   for (let i = sorted.length - 1; i >= 0; i--) {
     const p = sorted[i] as Json[];
     if (i < sorted.length - 1 && compare(p, sorted[i + 1] as Json) === 0) continue;
-    out = delpath(out, p, 0);
+    out = delpath(out, p);
   }
   return out;
 }
 
-function resolve(v: Json, path: Json[], i: number, prefix: Json[], out: Json[]): void {
-  if (i === path.length) {
-    out.push(prefix);
-    return;
-  }
-  let k = path[i] as Json;
-  if (Array.isArray(v)) {
-    if (typeof k === 'number' && k < 0) {
-      k = Math.floor(k + v.length);
-      if (k < 0) return;
-    } else if (isObject(k) && i === path.length - 1) {
-      const [s, e] = sliceBounds(v.length, getKey(k, 'start') ?? null, getKey(k, 'end') ?? null);
-      for (let j = s; j < e; j++) out.push([...prefix, j]);
-      return;
+/** A path with negative indices made absolute and a final slice expanded to its indices. */
+function resolve(root: Json, path: Json[], out: Json[]): void {
+  const prefix: Json[] = [];
+  let v = root;
+  for (let i = 0; i < path.length; i++) {
+    let k = path[i] as Json;
+    const last = i === path.length - 1;
+    if (Array.isArray(v)) {
+      if (typeof k === 'number' && k < 0) {
+        k = Math.floor(k + v.length);
+        if (k < 0) return;
+      } else if (isObject(k) && last) {
+        const [s, e] = sliceBounds(v.length, getKey(k, 'start') ?? null, getKey(k, 'end') ?? null);
+        for (let j = s; j < e; j++) out.push([...prefix, j]);
+        return;
+      }
+    }
+    prefix.push(k);
+    if (!last) {
+      try {
+        v = v === null ? null : index(v, k);
+      } catch {
+        // The deletion itself reports the type error with jq's wording.
+        v = null;
+      }
     }
   }
-  let next: Json = null;
-  try {
-    next = v === null ? null : index(v, k);
-  } catch {
-    // The deletion itself reports the type error with jq's wording.
-  }
-  resolve(next, path, i + 1, [...prefix, k], out);
+  out.push(prefix);
 }
 
-function delpath(t: Json, path: Json[], i: number): Json {
+function delpath(root: Json, path: Json[]): Json {
   if (path.length === 0) return null;
-  const k = path[i] as Json;
-  if (i === path.length - 1) return deleteKey(t, k);
-  if (t === null) return null;
-  const child = index(t, k);
-  if (child === null) return t;
-  return setIndex(t, k, delpath(child, path, i + 1));
+  const parents: Json[] = [];
+  let cur = root;
+  for (let i = 0; i < path.length - 1; i++) {
+    if (cur === null) return root;
+    parents.push(cur);
+    cur = index(cur, path[i] as Json);
+  }
+  // A missing intermediate container means there is nothing to delete.
+  if (cur === null && path.length > 1) return root;
+  let out = deleteKey(cur, path[path.length - 1] as Json);
+  for (let i = parents.length - 1; i >= 0; i--) out = setIndex(parents[i] as Json, path[i] as Json, out);
+  return out;
 }
 
 function deleteKey(t: Json, k: Json): Json {

@@ -48,4 +48,11 @@ describe('value', () => {
   it('truncates values in error messages to jq 30-byte buffer', () => {
     expect(dumpTruncated({ a: 'x'.repeat(60) })).toBe('{"a":"xxxxxxxxxxxxxxxxxxx...}');
   });
+
+  it('prints values nested 10000 deep, and skips deeper ones like jq', () => {
+    let v: Json = [];
+    for (let i = 0; i < 10000; i++) v = [v];
+    expect(toJson(v)).toBe('['.repeat(10001) + ']'.repeat(10001));
+    expect(toJson([v])).toContain('<skipped: too deep>');
+  });
 });

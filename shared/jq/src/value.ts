@@ -172,23 +172,61 @@ export function formatNumber(n: number): string {
   return `${sign}${digits.slice(0, decpt)}.${digits.slice(decpt)}`;
 }
 
-/** Compact JSON text the way jq prints it (`tojson`, `@json`, error messages). */
+/** jq prints containers nested deeper than this as `<skipped: too deep>` (jv_print.c). */
+const MAX_PRINT_DEPTH = 10000;
+
+type PrintFrame = { a: Json[]; i: number } | { o: JsonObject; keys: string[]; i: number };
+
+/**
+ * Compact JSON text the way jq prints it (`tojson`, `@json`, error messages). Iterative, so the
+ * depth of a value is not limited by the JavaScript stack.
+ */
 export function toJson(v: Json): string {
-  switch (typeof v) {
-    case 'number':
-      return formatNumber(v);
-    case 'string':
-      return quote(v);
-    case 'boolean':
-      return v ? 'true' : 'false';
-    default:
-      break;
+  if (v === null || typeof v !== 'object') return scalarJson(v);
+  const out: string[] = [];
+  const stack: PrintFrame[] = [];
+  const open = (x: Json): void => {
+    if (x === null || typeof x !== 'object') out.push(scalarJson(x));
+    else if (stack.length > MAX_PRINT_DEPTH) out.push('<skipped: too deep>');
+    else if (Array.isArray(x)) {
+      out.push('[');
+      stack.push({ a: x, i: 0 });
+    } else {
+      out.push('{');
+      stack.push({ o: x, keys: Object.keys(x), i: 0 });
+    }
+  };
+  open(v);
+  while (stack.length > 0) {
+    const f = stack[stack.length - 1] as PrintFrame;
+    if ('a' in f) {
+      if (f.i === f.a.length) {
+        out.push(']');
+        stack.pop();
+        continue;
+      }
+      if (f.i > 0) out.push(',');
+      open(f.a[f.i++] as Json);
+    } else {
+      if (f.i === f.keys.length) {
+        out.push('}');
+        stack.pop();
+        continue;
+      }
+      if (f.i > 0) out.push(',');
+      const k = f.keys[f.i++] as string;
+      out.push(quote(k) + ':');
+      open(f.o[k] as Json);
+    }
   }
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return '[' + v.map(toJson).join(',') + ']';
-  const parts: string[] = [];
-  for (const k of Object.keys(v)) parts.push(quote(k) + ':' + toJson(v[k] as Json));
-  return '{' + parts.join(',') + '}';
+  return out.join('');
+}
+
+function scalarJson(v: Json): string {
+  if (typeof v === 'number') return formatNumber(v);
+  if (typeof v === 'string') return quote(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  return 'null';
 }
 
 function quote(s: string): string {

@@ -18,38 +18,22 @@ export const UNSUPPORTED: Readonly<Record<string, string>> = {
   'jq.test:1993:20fbc250': 'modules: import, include and modulemeta are not supported (no module search path)',
   'jq.test:2337:91865222': "there is no input stream: input fails with 'No more inputs', not jq's internal 'break'",
   'jq.test:2498:a112f8a2': "jq's own JSON parse-error wording",
-  'jq.test:2558:06016e05':
-    "nesting about 10000 levels deep: beyond the JavaScript stack (a depth budget error here) and jq's own depth limits",
-  'jq.test:2563:c6da5fd4':
-    "nesting about 10000 levels deep: beyond the JavaScript stack (a depth budget error here) and jq's own depth limits",
-  'jq.test:2568:47370c7e':
-    "nesting about 10000 levels deep: beyond the JavaScript stack (a depth budget error here) and jq's own depth limits",
-  'jq.test:2573:d4b4fe6c':
-    "nesting about 10000 levels deep: beyond the JavaScript stack (a depth budget error here) and jq's own depth limits",
-  'jq.test:2577:1e28f440':
-    "nesting about 10000 levels deep: beyond the JavaScript stack (a depth budget error here) and jq's own depth limits",
-  'jq.test:2585:1bc76fa2':
-    "nesting about 10000 levels deep: beyond the JavaScript stack (a depth budget error here) and jq's own depth limits",
-  'jq.test:2589:0ed5e9d5':
-    "nesting about 10000 levels deep: beyond the JavaScript stack (a depth budget error here) and jq's own depth limits",
-  'jq.test:2593:4c0ca832':
-    "nesting about 10000 levels deep: beyond the JavaScript stack (a depth budget error here) and jq's own depth limits",
   'jq.test:2602:2502db21':
-    "nesting about 10000 levels deep: beyond the JavaScript stack (a depth budget error here) and jq's own depth limits",
+    "values nested 10000 deep: containment, merge, equality and ordering recurse on the JavaScript stack, so they fail with a depth budget error, not jq's depth-limit message",
   'jq.test:2607:a8f7c21e':
-    "nesting about 10000 levels deep: beyond the JavaScript stack (a depth budget error here) and jq's own depth limits",
+    "values nested 10000 deep: containment, merge, equality and ordering recurse on the JavaScript stack, so they fail with a depth budget error, not jq's depth-limit message",
   'jq.test:2611:9e6304fc':
-    "nesting about 10000 levels deep: beyond the JavaScript stack (a depth budget error here) and jq's own depth limits",
+    "values nested 10000 deep: containment, merge, equality and ordering recurse on the JavaScript stack, so they fail with a depth budget error, not jq's depth-limit message",
   'jq.test:2616:ccda9bb9':
-    "nesting about 10000 levels deep: beyond the JavaScript stack (a depth budget error here) and jq's own depth limits",
+    "values nested 10000 deep: containment, merge, equality and ordering recurse on the JavaScript stack, so they fail with a depth budget error, not jq's depth-limit message",
   'jq.test:2621:b76baa3c':
-    "nesting about 10000 levels deep: beyond the JavaScript stack (a depth budget error here) and jq's own depth limits",
+    "values nested 10000 deep: containment, merge, equality and ordering recurse on the JavaScript stack, so they fail with a depth budget error, not jq's depth-limit message",
   'jq.test:2625:ecfcd0cf':
-    "nesting about 10000 levels deep: beyond the JavaScript stack (a depth budget error here) and jq's own depth limits",
+    "values nested 10000 deep: containment, merge, equality and ordering recurse on the JavaScript stack, so they fail with a depth budget error, not jq's depth-limit message",
   'jq.test:2629:b8fd9589':
-    "nesting about 10000 levels deep: beyond the JavaScript stack (a depth budget error here) and jq's own depth limits",
+    "values nested 10000 deep: containment, merge, equality and ordering recurse on the JavaScript stack, so they fail with a depth budget error, not jq's depth-limit message",
   'jq.test:2633:2fb216c1':
-    "nesting about 10000 levels deep: beyond the JavaScript stack (a depth budget error here) and jq's own depth limits",
+    "values nested 10000 deep: containment, merge, equality and ordering recurse on the JavaScript stack, so they fail with a depth budget error, not jq's depth-limit message",
   'onig.test:32:5b555aa9':
     'Oniguruma-only regex semantics (grapheme and word boundaries, empty optional groups) differ from JavaScript RegExp',
   'onig.test:54:b73f61e8':

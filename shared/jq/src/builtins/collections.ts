@@ -79,9 +79,17 @@ defineFn('reverse', 0, (v) => {
   return fail(`Cannot index ${typeOf(v)} with number (${n - 1})`);
 });
 
+/** Iterative, so deeply nested arrays do not exhaust the JavaScript stack. */
 function flatten(arr: Json[], depth: number, out: Json[]): Json[] {
-  for (const x of arr) {
-    if (Array.isArray(x) && depth !== 0) flatten(x, depth - 1, out);
+  const stack: { a: Json[]; i: number; depth: number }[] = [{ a: arr, i: 0, depth }];
+  while (stack.length > 0) {
+    const f = stack[stack.length - 1] as { a: Json[]; i: number; depth: number };
+    if (f.i === f.a.length) {
+      stack.pop();
+      continue;
+    }
+    const x = f.a[f.i++] as Json;
+    if (Array.isArray(x) && f.depth !== 0) stack.push({ a: x, i: 0, depth: f.depth - 1 });
     else out.push(x);
   }
   return out;
