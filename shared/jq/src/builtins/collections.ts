@@ -1,4 +1,4 @@
-import { eachValue } from '../compile';
+import { eachValue } from '../filters';
 import { tostring } from '../formats';
 import { add, indicesOf } from '../ops';
 import { defineFn, defineNative } from '../registry';

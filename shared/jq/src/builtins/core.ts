@@ -1,4 +1,4 @@
-import { eachValue, RECURSE } from '../compile';
+import { eachValue, RECURSE } from '../filters';
 import { JqRuntimeError } from '../errors';
 import { tostring } from '../formats';
 import { parseJson } from '../json';
