@@ -33,11 +33,28 @@ function isRef(value: Json | undefined): boolean {
   );
 }
 
-/** Every raw entry (the `event` field) of one Redis stream, read as it is written. */
+/**
+ * Every raw entry (the `event` field) of one Redis stream, read as it is written. Reading starts
+ * at once, in the background: entries are trimmed once every group has acknowledged them, so a
+ * reader that starts late (a loaded machine) could miss them.
+ */
 function followStream(key: string): { entries: string[]; until(done: (raw: string) => boolean): Promise<void> } {
   const redis = new Redis('redis://127.0.0.1:6379');
   const entries: string[] = [];
   let lastId = '0-0';
+  let stopped = false;
+  const reading = (async () => {
+    while (!stopped) {
+      const read = await redis.xread('COUNT', 100, 'BLOCK', 100, 'STREAMS', key, lastId);
+      for (const [, messages] of read ?? []) {
+        for (const [id, fields] of messages) {
+          lastId = id;
+          const at = fields.indexOf('event');
+          if (at !== -1) entries.push(fields[at + 1] ?? '');
+        }
+      }
+    }
+  })();
   return {
     entries,
     async until(done) {
@@ -45,16 +62,11 @@ function followStream(key: string): { entries: string[]; until(done: (raw: strin
         const deadline = Date.now() + 20_000;
         while (!entries.some(done)) {
           if (Date.now() > deadline) throw new Error(`stream ${key}: no matching entry among ${entries.length}`);
-          const read = await redis.xread('COUNT', 100, 'BLOCK', 200, 'STREAMS', key, lastId);
-          for (const [, messages] of read ?? []) {
-            for (const [id, fields] of messages) {
-              lastId = id;
-              const at = fields.indexOf('event');
-              if (at !== -1) entries.push(fields[at + 1] ?? '');
-            }
-          }
+          await new Promise((r) => setTimeout(r, 20));
         }
       } finally {
+        stopped = true;
+        await reading;
         redis.disconnect();
       }
     },
