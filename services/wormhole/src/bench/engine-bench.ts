@@ -2,23 +2,32 @@
  * Workflows per second of the whole engine, beside the machine's floor measured in the same run.
  *
  * The flow: `set` → `call: http` (a local stub) → `set`, started over REST, every role in one
- * process (the all-in-one entry), on Postgres + Redis Streams unless `--embedded` is given.
+ * process (the all-in-one entry), on Postgres + Redis Streams unless `--embedded` or `--redis`
+ * (Redis storage and streams) is given.
  * The floor: raw Redis Streams round trips (XADD, XREADGROUP, XACK) on the same Redis; one run of
  * this flow needs at least 4 such hops (start → worker, request → executor, outcome → worker,
  * plus the API's own write), so the ratio says how far the engine is from that floor.
  *
- * Run: npx tsx services/wormhole/src/bench/engine-bench.ts [runs=1000] [concurrency=50] [--embedded]
+ * Run: npx tsx services/wormhole/src/bench/engine-bench.ts [runs=1000] [concurrency=50] [--embedded|--redis]
  */
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import type { BackendSetup } from '../__tests__/engine-harness';
-import { Api, FAST_ENGINE_ENV, embedded, postgresWithRedisStreams, startHttpStub } from '../__tests__/engine-harness';
+import {
+  Api,
+  FAST_ENGINE_ENV,
+  embedded,
+  postgresWithRedisStreams,
+  redisOnly,
+  startHttpStub,
+} from '../__tests__/engine-harness';
 import { bootAllInOne } from '../all-in-one';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const RUNS = Number(args[0] ?? 1000);
 const CONCURRENCY = Number(args[1] ?? 50);
 const EMBEDDED = process.argv.includes('--embedded');
+const REDIS = process.argv.includes('--redis');
 
 async function rawRoundTripsPerSecond(count: number): Promise<number> {
   const writer = new Redis('redis://127.0.0.1:6379');
@@ -63,7 +72,7 @@ async function runAll(api: Api, workflow: string, runs: number, concurrency: num
 }
 
 async function main(): Promise<void> {
-  const setup: BackendSetup = EMBEDDED ? embedded() : postgresWithRedisStreams();
+  const setup: BackendSetup = EMBEDDED ? embedded() : REDIS ? redisOnly() : postgresWithRedisStreams();
   const stub = await startHttpStub();
   const app = await bootAllInOne({
     WORKER_CONCURRENCY: '50',
