@@ -300,7 +300,11 @@ describe.each(testBackends())('REST API on %s', (backend) => {
     it('reports health, readiness, metrics and stats', async () => {
       const health = await request(app).get('/health');
       expect(health.status).toBe(200);
-      expect(health.body.backends.length).toBeGreaterThan(0);
+      expect(health.body.backends.length).toBeGreaterThan(1);
+      // The event transport is checked too, not only the database.
+      expect(health.body.backends.map((b: { name: string }) => b.name)).toContainEqual(
+        expect.stringMatching(/^stream:/),
+      );
       expect((await request(app).get('/ready')).status).toBe(200);
       const metrics = await request(app).get('/metrics');
       expect(metrics.status).toBe(200);

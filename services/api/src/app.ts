@@ -1,6 +1,6 @@
 import express from 'express';
 import type { Express, NextFunction, Request, Response } from 'express';
-import type { Database, EventStream, Logger, Metrics } from '@wormhole/interfaces';
+import type { BackendHealth, Database, EventStream, Logger, Metrics } from '@wormhole/interfaces';
 import type { ApiConfig } from './config';
 import { ExecutionService } from './engine/execution-service';
 import { bodyReader } from './http/body';
@@ -31,7 +31,9 @@ export function createApp(deps: ApiDeps): Express {
   app.use(requestContext(deps.logger));
   app.use(requestMetrics(deps.metrics));
   app.use(bodyReader(deps.config.bodyLimitBytes));
-  app.use(operationRoutes(deps.db, deps.metrics, deps.isReady ?? (() => true)));
+  // The database (and log store) and the event transport: a role without either is not healthy.
+  const health = async (): Promise<BackendHealth[]> => [...(await deps.db.health()), await deps.stream.health()];
+  app.use(operationRoutes(health, deps.metrics, deps.isReady ?? (() => true)));
 
   const executions = new ExecutionService(deps.db, deps.stream, { cancelWaitMs: deps.config.cancelWaitMs });
   const tenantRouter = express.Router({ mergeParams: true });

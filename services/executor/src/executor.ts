@@ -57,7 +57,7 @@ export async function startExecutor(deps: ExecutorDeps): Promise<RunningExecutor
       : await startHealthServer({
           port: config.healthPort,
           service: 'executor',
-          health: () => deps.db.health(),
+          health: async () => [...(await deps.db.health()), await deps.stream.health()],
           ready: () => ready,
           metrics: deps.metrics,
         });

@@ -24,6 +24,9 @@ class RecordingStream implements EventStream {
   redrive(): Promise<void> {
     return Promise.resolve();
   }
+  health(): Promise<{ name: string; ok: boolean }> {
+    return Promise.resolve({ name: 'stream:recording', ok: true });
+  }
   close(): Promise<void> {
     return Promise.resolve();
   }

@@ -78,7 +78,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       : await startHealthServer({
           port: config.healthPort,
           service: 'worker',
-          health: () => deps.db.health(),
+          health: async () => [...(await deps.db.health()), await deps.stream.health()],
           ready: () => ready,
           metrics: deps.metrics,
         });

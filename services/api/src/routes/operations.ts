@@ -1,17 +1,21 @@
 import { Router } from 'express';
-import type { Database, Metrics } from '@wormhole/interfaces';
+import type { BackendHealth, Metrics } from '@wormhole/interfaces';
 import { openApiDocument } from '../openapi';
 
 /** Liveness with each backend's status, readiness, Prometheus metrics, the OpenAPI document. */
-export function operationRoutes(db: Database, metrics: Metrics, isReady: () => boolean): Router {
+export function operationRoutes(
+  health: () => Promise<BackendHealth[]>,
+  metrics: Metrics,
+  isReady: () => boolean,
+): Router {
   const router = Router();
   router.get('/health', async (_req, res) => {
-    const backends = await db.health();
+    const backends = await health();
     const ok = backends.every((b) => b.ok);
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', backends });
   });
   router.get('/ready', async (_req, res) => {
-    const ready = isReady() && (await db.health()).every((b) => b.ok);
+    const ready = isReady() && (await health()).every((b) => b.ok);
     res.status(ready ? 200 : 503).json({ ready });
   });
   router.get('/metrics', async (_req, res) => {

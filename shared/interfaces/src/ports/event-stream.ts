@@ -1,4 +1,5 @@
 import type { EngineEvent } from '../domain/engine-events';
+import type { BackendHealth } from './repositories';
 
 /** A message read from a stream: the event and how often it has been delivered. */
 export interface StreamMessage {
@@ -53,5 +54,7 @@ export interface EventStream {
   listDeadLetters(tenantId: string, limit: number): Promise<DeadLetter[]>;
   /** Publishes a dead letter's event again and removes it from the dead-letter stream. */
   redrive(tenantId: string, deadLetterId: string): Promise<void>;
+  /** Pings the transport (named `stream:<backend>`). Never throws. */
+  health(): Promise<BackendHealth>;
   close(): Promise<void>;
 }

@@ -11,6 +11,7 @@ import type {
   StreamMessage,
   SubscribeOptions,
   Subscription,
+  BackendHealth,
 } from '@wormhole/interfaces';
 import { NotFoundError, UnavailableError, ValidationError, ensureError } from '@wormhole/interfaces';
 import { MessageSink } from '../core/message-sink';
@@ -179,6 +180,17 @@ export class PostgresEventStream implements EventStream {
       error: row.error,
       dead_at: row.dead_at.toISOString(),
     }));
+  }
+
+  /** Pings the transport. Never throws. */
+  async health(): Promise<BackendHealth> {
+    const started = performance.now();
+    try {
+      await this.pool.query('SELECT 1');
+      return { name: 'stream:postgres', ok: true, latency_ms: Math.round((performance.now() - started) * 1000) / 1000 };
+    } catch (e) {
+      return { name: 'stream:postgres', ok: false, error: ensureError(e).message };
+    }
   }
 
   close(): Promise<void> {

@@ -11,6 +11,7 @@ import type {
   StreamMessage,
   SubscribeOptions,
   Subscription,
+  BackendHealth,
 } from '@wormhole/interfaces';
 import { NotFoundError, UnavailableError, ValidationError, ensureError } from '@wormhole/interfaces';
 import type { PoisonMessage, TransportDeps } from '../deps';
@@ -189,6 +190,17 @@ export class RedisEventStream implements EventStream {
       error: fieldValue(fields, 'error') ?? '',
       dead_at: fieldValue(fields, 'dead_at') ?? '',
     }));
+  }
+
+  /** Pings the transport. Never throws. */
+  async health(): Promise<BackendHealth> {
+    const started = performance.now();
+    try {
+      await this.redis.ping();
+      return { name: 'stream:redis', ok: true, latency_ms: Math.round((performance.now() - started) * 1000) / 1000 };
+    } catch (e) {
+      return { name: 'stream:redis', ok: false, error: ensureError(e).message };
+    }
   }
 
   close(): Promise<void> {

@@ -15,6 +15,13 @@ export function lifecycleContract(ctx: ContractContext): void {
     await expect(ctx.stream().publish(bad)).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
   });
 
+  it('reports its health as a named backend, ok while its server answers', async () => {
+    const health = await ctx.stream().health();
+    expect(health).toMatchObject({ ok: true });
+    expect(health.name).toMatch(/^stream:/);
+    expect(health.latency_ms).toBeGreaterThanOrEqual(0);
+  });
+
   it('close() waits for running handlers, which still acknowledge', async () => {
     const scope = newScope();
     const group = uniqueGroup('closing');
