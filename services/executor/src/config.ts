@@ -4,6 +4,8 @@ import type { StorageConfig } from '@wormhole/storage';
 import type { HttpCallSettings } from './tasks/http-call-executor';
 import type { TimerLoopSettings } from './timer-loop';
 import { loadStorageConfig } from '@wormhole/storage';
+import { ConfigurationError } from '@wormhole/interfaces';
+import { DEFAULT_BLOCKED_NETWORKS, NetworkPolicy } from './tasks/network-policy';
 
 export interface ExecutorConfig {
   readonly storage: StorageConfig;
@@ -34,6 +36,7 @@ export function loadExecutorConfig(env: Env): ExecutorConfig {
       timeoutMs: r.int('HTTP_CALL_TIMEOUT_MS', 30000, { min: 1, max: 3600000 }),
       maxResponseBytes: r.int('HTTP_CALL_MAX_RESPONSE_BYTES', 10 * 1024 * 1024, { min: 1 }),
       retryDelayMs: r.int('HTTP_CALL_RETRY_DELAY_MS', 1000, { min: 0, max: 600000 }),
+      network: networkPolicy(r),
     },
     timers: {
       pollMs: r.int('TIMER_POLL_MS', 20, { min: 1, max: 60000 }),
@@ -41,4 +44,26 @@ export function loadExecutorConfig(env: Env): ExecutorConfig {
       batchSize: 100,
     },
   };
+}
+
+/** HTTP_CALL_BLOCKED_NETWORKS replaces the default list; HTTP_CALL_ALLOWED_NETWORKS punches holes in it. */
+function networkPolicy(r: EnvReader): NetworkPolicy {
+  const list = (name: string): string[] | undefined =>
+    r
+      .string(name)
+      ?.split(',')
+      .map((cidr) => cidr.trim())
+      .filter((cidr) => cidr !== '');
+  const blocked = list('HTTP_CALL_BLOCKED_NETWORKS') ?? DEFAULT_BLOCKED_NETWORKS;
+  const allowed = list('HTTP_CALL_ALLOWED_NETWORKS') ?? [];
+  try {
+    new NetworkPolicy(blocked, []);
+  } catch (e) {
+    throw new ConfigurationError('HTTP_CALL_BLOCKED_NETWORKS', (e as Error).message);
+  }
+  try {
+    return new NetworkPolicy(blocked, allowed);
+  } catch (e) {
+    throw new ConfigurationError('HTTP_CALL_ALLOWED_NETWORKS', (e as Error).message);
+  }
 }

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JsonObject, TaskRequest } from '@wormhole/interfaces';
 import { HttpCallExecutor } from './http-call-executor';
+import { NetworkPolicy } from './network-policy';
 
 interface Seen {
   method: string;
@@ -34,6 +35,9 @@ describe('HttpCallExecutor against a local HTTP server', () => {
           res.end('{"error":"nope"}');
         } else if (path === '/moved') {
           res.writeHead(302, { location: '/pets' });
+          res.end();
+        } else if (path === '/to-metadata') {
+          res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' });
           res.end();
         } else if (path === '/big') {
           res.writeHead(200, { 'content-type': 'text/plain' });
@@ -166,5 +170,48 @@ describe('HttpCallExecutor against a local HTTP server', () => {
     const outcome = await run(args);
     expect(outcome).toMatchObject({ kind: 'failed', error: { detail: expect.stringContaining(message) as string } });
     expect(seen.length).toBe(before);
+  });
+
+  describe('destinations', () => {
+    const blockedCall = (outcome: unknown): void => {
+      expect(outcome).toMatchObject({
+        kind: 'failed',
+        error: { type: expect.stringMatching(/authorization$/), status: 403, title: 'Destination not allowed' },
+      });
+    };
+
+    it('refuses an internal address written in the URL, without retrying', async () => {
+      blockedCall(await run({ method: 'get', endpoint: 'http://169.254.169.254/latest/meta-data/' }));
+      blockedCall(await run({ method: 'get', endpoint: 'http://[fd00:ec2::254]/latest/' }));
+    });
+
+    it('refuses a redirect to a blocked address', async () => {
+      blockedCall(await run({ method: 'get', endpoint: `${base}/to-metadata`, redirect: true }));
+    });
+
+    it('refuses a name that resolves to a blocked address, and allows what the operator opened', async () => {
+      const closed = new HttpCallExecutor({
+        timeoutMs: 500,
+        maxResponseBytes: 1024,
+        retryDelayMs: 250,
+        network: new NetworkPolicy(['127.0.0.0/8', '::1/128']),
+      });
+      const port = new URL(base).port;
+      blockedCall(
+        await closed.execute(
+          request({ method: 'get', endpoint: `http://localhost:${port}/pets` }),
+          new AbortController().signal,
+        ),
+      );
+      const opened = new HttpCallExecutor({
+        timeoutMs: 500,
+        maxResponseBytes: 1024,
+        retryDelayMs: 250,
+        network: new NetworkPolicy(['127.0.0.0/8', '::1/128'], ['127.0.0.1/32']),
+      });
+      expect(
+        await opened.execute(request({ method: 'get', endpoint: `${base}/pets` }), new AbortController().signal),
+      ).toEqual({ kind: 'completed', output: [{ name: 'rex' }] });
+    });
   });
 });

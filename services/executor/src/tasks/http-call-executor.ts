@@ -1,7 +1,11 @@
+import { fetch } from 'undici';
+import type { Dispatcher, Response } from 'undici';
 import type { JsonValue, TaskExecutor, TaskOutcome, TaskRequest } from '@wormhole/interfaces';
 import { dslError, ensureError } from '@wormhole/interfaces';
+import { BlockedDestinationError, guardedDispatcher } from './guarded-dispatcher';
 import { buildHttpRequest, HttpArgumentsError } from './http-request';
 import type { HttpRequestSpec } from './http-request';
+import { NetworkPolicy } from './network-policy';
 
 export interface HttpCallSettings {
   /** Per-request time limit (the task's own timeout may be shorter). */
@@ -10,6 +14,8 @@ export interface HttpCallSettings {
   readonly maxResponseBytes: number;
   /** Delay before a network-level failure (no response at all) is tried again. */
   readonly retryDelayMs: number;
+  /** Which addresses calls may reach; by default internal ranges are blocked (see NetworkPolicy). */
+  readonly network?: NetworkPolicy;
 }
 
 /**
@@ -21,7 +27,11 @@ export interface HttpCallSettings {
 export class HttpCallExecutor implements TaskExecutor {
   readonly kind = 'call:http';
 
-  constructor(private readonly settings: HttpCallSettings) {}
+  private readonly dispatcher: Dispatcher;
+
+  constructor(private readonly settings: HttpCallSettings) {
+    this.dispatcher = guardedDispatcher(settings.network ?? new NetworkPolicy(), settings.timeoutMs);
+  }
 
   async execute(request: TaskRequest, signal: AbortSignal): Promise<TaskOutcome> {
     let spec: HttpRequestSpec;
@@ -41,9 +51,22 @@ export class HttpCallExecutor implements TaskExecutor {
         body: spec.body,
         redirect: spec.followRedirects ? 'follow' : 'manual',
         signal: AbortSignal.any([signal, timeout]),
+        dispatcher: this.dispatcher,
       });
     } catch (e) {
       if (signal.aborted) throw ensureError(e);
+      const blocked = blockedCause(e);
+      if (blocked) {
+        // Not retried: the destination will not become allowed by waiting.
+        return {
+          kind: 'failed',
+          error: dslError('authorization', {
+            title: 'Destination not allowed',
+            detail: `${spec.method} ${spec.url.origin}: ${blocked.message} (HTTP_CALL_BLOCKED_NETWORKS); an operator can allow it with HTTP_CALL_ALLOWED_NETWORKS`,
+            instance: request.taskPath,
+          }),
+        };
+      }
       const detail = timeout.aborted
         ? `no response from ${spec.url.origin} within ${this.settings.timeoutMs} ms`
         : `${spec.method} ${spec.url.origin}${spec.url.pathname} failed: ${describeFetchError(e)}`;
@@ -140,4 +163,12 @@ function describeFetchError(e: unknown): string {
   const cause = (error as { cause?: unknown }).cause;
   const code = (cause as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' ? code : error.message;
+}
+
+function blockedCause(e: unknown): BlockedDestinationError | undefined {
+  for (let current: unknown = e, depth = 0; current && depth < 5; depth++) {
+    if (current instanceof BlockedDestinationError) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
