@@ -132,5 +132,10 @@ describe('ExecutionProcessor: a redelivered event whose rows were never written'
     const third = new RecordingStream();
     await processor(db, third).process(started);
     expect(third.published).toEqual([]);
+    // …and the rows keep their latest state: the late copy does not put 'fetch' back to running.
+    expect((await db.steps.listByExecution('acme', execution.id)).map((s) => [s.id, s.status])).toEqual([
+      [repaired[0]!.id, 'completed'],
+      [repaired[1]!.id, 'completed'],
+    ]);
   });
 });

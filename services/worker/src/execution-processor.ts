@@ -6,8 +6,7 @@ import type { DefinitionCache } from './definition-cache';
 import type { StateCache } from './state-cache';
 import type { LoadedExecution } from './state-loader';
 import { loadState } from './state-loader';
-import { persistProjection } from './persist';
-import { project } from './projection';
+import { persistProjection, repairProjection } from './persist';
 
 /** Events the other services act on; everything else stays in the history only. */
 const OUTBOUND: ReadonlySet<EngineEvent['type']> = new Set([
@@ -131,7 +130,8 @@ export class ExecutionProcessor {
 
   /**
    * A redelivered event that is already in the history: its worker may have died after the
-   * append, so re-apply the rows it derived and re-publish what followed it (both idempotent).
+   * append, so rewrite the rows derived from the history and re-publish what followed it that
+   * the run still waits for (both idempotent).
    */
   private async republishAfter(event: EngineEvent, state: ExecutionState, loaded: LoadedExecution): Promise<void> {
     const events = loaded.history ?? (await this.db.events.list(event.tenantid, event.executionid));
@@ -143,15 +143,8 @@ export class ExecutionProcessor {
       if (later.source !== 'wormhole/worker') break;
       followers.push(later);
     }
-    // The steps open just before it, from the history (pure): its step rows must be the same
-    // rows the first worker started, not new ones.
-    const subject = {
-      tenantId: event.tenantid,
-      executionId: event.executionid,
-      startedAt: state.startedAt ?? new Date().toISOString(),
-    };
-    const openBefore = project(subject, events.slice(0, at), {}).open;
-    await persistProjection(this.db, state, openBefore, [events[at]!, ...followers], { logs: false });
+    // Its worker may have died before writing the rows: rewrite them from the whole history.
+    await repairProjection(this.db, state, events);
     await this.publish(followers.filter((follower) => stillAwaited(state, follower)));
   }
 
