@@ -115,6 +115,29 @@ describe.each(everySetup())('engine on $name', (setup: BackendSetup) => {
     });
   });
 
+  it('faults a task kind no executor runs with a configuration error that names it', async () => {
+    const workflow = await api.createWorkflow('grpc-call', [
+      {
+        greet: {
+          call: 'grpc',
+          with: {
+            proto: { endpoint: 'file://app/greet.proto' },
+            service: { name: 'GreeterApi.Greeter', host: 'localhost', port: 5011 },
+            method: 'SayHello',
+            arguments: { name: 'x' },
+          },
+        },
+      },
+    ]);
+    const done = await api.until(await api.execute(workflow));
+    expect(done.status).toBe('faulted');
+    expect(done.error).toMatchObject({
+      type: 'https://serverlessworkflow.io/spec/1.0.0/errors/configuration',
+      status: 400,
+    });
+    expect(JSON.stringify(done.error)).toContain('call:grpc');
+  });
+
   it('cancels a waiting run, which then never resumes', async () => {
     const workflow = await api.createWorkflow('nap', [
       { nap: { wait: { milliseconds: 600 } } },
