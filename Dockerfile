@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # One multi-stage image for every role:
 #   node services/wormhole/dist/main.js all|api|worker|executor
-# and the migration job: node shared/storage/dist/cli/migrate.js
+# and the migration job: node services/wormhole/dist/main.js migrate
 
 # Build: every dependency (TypeScript and the rest of the dev tools), compile all workspaces, then
 # drop the dev dependencies so the runtime stage copies production ones only.

@@ -63,7 +63,7 @@ chmod -R a-w "$work/app"
 if [ "$(id -u)" = 0 ]; then chown 1000:1000 "$work/data"; fi
 cd "$work/app"
 
-"${as_app[@]}" node shared/storage/dist/cli/migrate.js >"$work/migrate.log" 2>&1 || fail "migrate"
+"${as_app[@]}" node services/wormhole/dist/main.js migrate >"$work/migrate.log" 2>&1 || fail "migrate"
 grep -q 'postgres schema is up to date' "$work/migrate.log" || fail "migrate did not report the schema"
 
 for role in api worker executor; do

@@ -38,13 +38,14 @@ export function manifestFiles(): string[] {
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = path.join(dir, name);
-    if (name === 'node_modules' || name === 'dist') return [];
+    // Benchmarks are excluded from every package build: they are not in the image.
+    if (name === 'node_modules' || name === 'dist' || name === 'bench') return [];
     if (statSync(full).isDirectory()) return sourceFiles(full);
     return full.endsWith('.ts') && !full.endsWith('.test.ts') && !full.includes('__tests__') ? [full] : [];
   });
 }
 
-/** Non-test TypeScript sources of every workspace. */
+/** Non-test, non-benchmark TypeScript sources of every workspace. */
 export function workspaceSources(): string[] {
   return ['shared', 'services'].flatMap((d) => sourceFiles(path.join(root, d)));
 }

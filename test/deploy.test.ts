@@ -551,12 +551,12 @@ describe('deploy/k8s', () => {
     }
   });
 
-  it('migrates with a Job running the storage migration CLI, which exists and `npm run migrate` also runs', () => {
+  it('migrates with a Job running `wormhole migrate`, which the entry point has and `npm run migrate` also runs', () => {
     const job = named('Job', 'wormhole-migrate');
     const c = job.spec!.template!.spec.containers[0]!;
-    expect(c.command).toEqual(['node', 'shared/storage/dist/cli/migrate.js']);
-    expect(existsSync(path.join(root, 'shared/storage/src/cli/migrate.ts'))).toBe(true);
-    expect(readText('package.json')).toContain('node shared/storage/dist/cli/migrate.js');
+    expect(c.command).toEqual(['node', 'services/wormhole/dist/main.js', 'migrate']);
+    expect(readText('services/wormhole/src/main.ts')).toContain("command === 'migrate'");
+    expect(readText('package.json')).toContain('wormhole.js migrate');
     expect(c.image).toBe(container('api').image);
   });
 
