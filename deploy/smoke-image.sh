@@ -64,7 +64,7 @@ if [ "$(id -u)" = 0 ]; then chown 1000:1000 "$work/data"; fi
 cd "$work/app"
 
 "${as_app[@]}" node services/wormhole/dist/main.js migrate >"$work/migrate.log" 2>&1 || fail "migrate"
-grep -q 'postgres schema is up to date' "$work/migrate.log" || fail "migrate did not report the schema"
+grep -q 'backends are up to date' "$work/migrate.log" || fail "migrate did not report the backends up to date"
 
 for role in api worker executor; do
   "${as_app[@]}" node services/wormhole/dist/main.js "$role" >"$work/$role.log" 2>&1 &
