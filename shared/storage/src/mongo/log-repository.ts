@@ -19,14 +19,26 @@ export interface ExecutionLogDoc {
 
 export const EXECUTION_LOGS = 'execution_logs';
 
-/** Creates the collection's indexes; the TTL index expires lines after the retention. */
+const TTL_INDEX = 'ttl_timestamp';
+
+/**
+ * Creates the collection's indexes; the TTL index expires lines after the retention. A retention
+ * changed since the index was made is applied to it with collMod: creating it again with other
+ * options would fail (IndexOptionsConflict) and stop the start-up.
+ */
 export async function ensureLogIndexes(logs: Collection<ExecutionLogDoc>, retentionDays: number): Promise<void> {
+  const expireAfterSeconds = retentionDays * 86400;
   await logs.createIndexes([
     { key: { tenantId: 1, workflowRunId: 1 }, name: 'tenant_run' },
     { key: { tenantId: 1, workflowRunId: 1, stepRunId: 1 }, name: 'tenant_run_step' },
     { key: { tenantId: 1, level: 1 }, name: 'tenant_level' },
-    { key: { timestamp: 1 }, name: 'ttl_timestamp', expireAfterSeconds: retentionDays * 86400 },
   ]);
+  const existing = (await logs.indexes()).find((index) => index.name === TTL_INDEX);
+  if (existing === undefined) {
+    await logs.createIndex({ timestamp: 1 }, { name: TTL_INDEX, expireAfterSeconds });
+  } else if (existing.expireAfterSeconds !== expireAfterSeconds) {
+    await logs.db.command({ collMod: logs.collectionName, index: { name: TTL_INDEX, expireAfterSeconds } });
+  }
 }
 
 /**
@@ -49,7 +61,12 @@ export class MongoLogRepository implements LogRepository {
       throw new UnavailableError('mongo', `cannot connect: ${ensureError(e).message}`, { cause: e });
     }
     const logs = client.db(settings.database).collection<ExecutionLogDoc>(EXECUTION_LOGS);
-    await ensureLogIndexes(logs, settings.logRetentionDays);
+    try {
+      await ensureLogIndexes(logs, settings.logRetentionDays);
+    } catch (e) {
+      await client.close();
+      throw e;
+    }
     return new MongoLogRepository(logs, client);
   }
 

@@ -69,4 +69,14 @@ suite('execution_logs in Mongo', () => {
     );
     expect(await logs.health()).toMatchObject({ name: 'mongo-logs', ok: true });
   });
+
+  it('applies a changed LOG_RETENTION_DAYS to the existing TTL index at the next start', async () => {
+    const deps = { logger: new MemoryLogger(), metrics: new NoopMetrics() };
+    const restarted = await MongoLogRepository.create({ url: url!, database, logRetentionDays: 30 }, deps);
+    await restarted.close();
+    const ttl = (await client.db(database).collection('execution_logs').indexes()).find(
+      (i) => i.name === 'ttl_timestamp',
+    );
+    expect(ttl?.expireAfterSeconds).toBe(30 * 86400);
+  });
 });
