@@ -4,13 +4,14 @@ import { ensureError } from '@wormhole/interfaces';
 
 /**
  * Runs `stop` once on SIGTERM or SIGINT, then exits. If stopping takes longer than the grace
- * period the process exits anyway (non-zero), so an orchestrator never waits forever.
+ * period the process exits anyway (non-zero), so an orchestrator never waits forever. Returns
+ * the handler, so a signal that arrived earlier can be handed to it.
  */
 export function installShutdown(options: {
   readonly logger: Logger;
   readonly graceMs: number;
   readonly stop: () => Promise<void>;
-}): void {
+}): (signal: NodeJS.Signals) => void {
   let stopping = false;
   const handle = (signal: NodeJS.Signals): void => {
     if (stopping) return;
@@ -34,6 +35,7 @@ export function installShutdown(options: {
   };
   process.on('SIGTERM', handle);
   process.on('SIGINT', handle);
+  return handle;
 }
 
 /** A name unique to this process within a consumer group: host and pid. */
@@ -53,8 +55,21 @@ export interface BootedService {
  * line naming the cause and exit code 1.
  */
 export function runService(service: string, boot: () => Promise<BootedService>): void {
+  // A signal during start-up (a rollout, Ctrl-C) is kept until the service is up, then stops it
+  // gracefully: exiting mid-start could leave a half-written data directory or migration.
+  let early: NodeJS.Signals | undefined;
+  const remember = (signal: NodeJS.Signals): void => {
+    early ??= signal;
+  };
+  process.on('SIGTERM', remember);
+  process.on('SIGINT', remember);
   boot()
-    .then((booted) => installShutdown({ logger: booted.logger, graceMs: booted.graceMs, stop: () => booted.stop() }))
+    .then((booted) => {
+      process.off('SIGTERM', remember);
+      process.off('SIGINT', remember);
+      const shutdown = installShutdown({ logger: booted.logger, graceMs: booted.graceMs, stop: () => booted.stop() });
+      if (early) shutdown(early);
+    })
     .catch((e: unknown) => {
       const error = ensureError(e);
       const variable = (error as { variable?: unknown }).variable;
