@@ -138,6 +138,23 @@ describe.each(everySetup())('engine on $name', (setup: BackendSetup) => {
     expect(JSON.stringify(done.error)).toContain('call:grpc');
   });
 
+  it('stops a runaway expression with an expression error and keeps serving other runs', async () => {
+    const runaway = await api.createWorkflow('runaway', [{ spin: { set: { all: '${ [range(1e9)] }' } } }]);
+    const forever = await api.createWorkflow('forever', [{ spin: { set: { x: '${ [repeat(1)] }' } } }]);
+    const quick = await api.createWorkflow('quick', [{ hi: { set: { hi: true } } }]);
+    const [a, b] = [await api.execute(runaway), await api.execute(forever)];
+    const c = await api.execute(quick);
+    expect(await api.until(c)).toMatchObject({ status: 'completed', output: { hi: true } });
+    for (const id of [a, b]) {
+      const done = await api.until(id);
+      expect(done.status).toBe('faulted');
+      expect(done.error).toMatchObject({
+        type: 'https://serverlessworkflow.io/spec/1.0.0/errors/expression',
+        status: 400,
+      });
+    }
+  });
+
   it('cancels a waiting run, which then never resumes', async () => {
     const workflow = await api.createWorkflow('nap', [
       { nap: { wait: { milliseconds: 600 } } },
