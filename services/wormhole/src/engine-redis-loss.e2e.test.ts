@@ -5,39 +5,25 @@
  */
 import Redis from 'ioredis';
 import { testServersReachable } from '@wormhole/platform';
-import type { HttpStub } from './__tests__/engine-harness';
-import { Api, FAST_ENGINE_ENV, postgresWithRedisStreams, startHttpStub } from './__tests__/engine-harness';
-import { bootAllInOne } from './all-in-one';
+import { EngineUnderTest, postgresWithRedisStreams } from './__tests__/engine-harness';
 
 // Skipped (and listed at the end of the run) when a server it needs is unreachable.
 const describeIf = testServersReachable(['postgres', 'redis']) ? describe : describe.skip;
 
 describeIf('engine after Redis lost everything (postgres + redis streams)', () => {
-  const setup = postgresWithRedisStreams();
-  let env: Record<string, string>;
-  let stub: HttpStub;
-  let app: Awaited<ReturnType<typeof bootAllInOne>>;
-  let api: Api;
+  let engine: EngineUnderTest;
 
   beforeAll(async () => {
-    stub = await startHttpStub();
-    env = {
-      ...FAST_ENGINE_ENV,
-      ...(await setup.env()),
+    engine = await EngineUnderTest.start(postgresWithRedisStreams(), {
       RECONCILE_INTERVAL_MS: '200',
       RECONCILE_PENDING_AFTER_MS: '500',
       RECONCILE_STALLED_AFTER_MS: '1000',
-    };
-    app = await bootAllInOne(env);
-    api = new Api(`http://127.0.0.1:${app.port}`, 'acme');
+    });
   });
-  afterAll(async () => {
-    await app?.stop();
-    await stub?.close();
-    await setup.cleanup();
-  });
+  afterAll(() => engine?.stop());
 
   it('completes every run, waiting or calling out, from what the database knows', async () => {
+    const { api, stub, env } = engine;
     const workflow = await api.createWorkflow('survivor', [
       { nap: { wait: { milliseconds: 800 } } },
       { fetch: { call: 'http', with: { method: 'get', endpoint: `${stub.url}/slow?ms=300` } } },

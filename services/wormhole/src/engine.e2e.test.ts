@@ -3,9 +3,8 @@
  * on each installation a user can pick (embedded, Postgres + Redis Streams, Redis, Mongo + Redis
  * Streams), driven over REST, calling a local HTTP stub.
  */
-import type { BackendSetup, EventView, HttpStub, StepView } from './__tests__/engine-harness';
-import { Api, FAST_ENGINE_ENV, everySetup, startHttpStub } from './__tests__/engine-harness';
-import { bootAllInOne } from './all-in-one';
+import type { Api, BackendSetup, EventView, HttpStub, StepView } from './__tests__/engine-harness';
+import { EngineUnderTest, everySetup } from './__tests__/engine-harness';
 
 const ORDER = (stub: string): unknown[] => [
   { init: { set: { qty: '${ .qty }' } } },
@@ -26,22 +25,15 @@ const ORDER = (stub: string): unknown[] => [
 ];
 
 describe.each(everySetup())('engine on $name', (setup: BackendSetup) => {
-  let env: Record<string, string>;
-  let stub: HttpStub;
-  let app: Awaited<ReturnType<typeof bootAllInOne>>;
+  let engine: EngineUnderTest;
   let api: Api;
+  let stub: HttpStub;
 
   beforeAll(async () => {
-    stub = await startHttpStub();
-    env = { ...FAST_ENGINE_ENV, ...(await setup.env()) };
-    app = await bootAllInOne(env);
-    api = new Api(`http://127.0.0.1:${app.port}`, 'acme');
+    engine = await EngineUnderTest.start(setup);
+    ({ api, stub } = engine);
   });
-  afterAll(async () => {
-    await app?.stop();
-    await stub?.close();
-    await setup.cleanup();
-  });
+  afterAll(() => engine?.stop());
 
   it('runs set, switch, call: http and wait to completion, with step runs, events and logs', async () => {
     const workflow = await api.createWorkflow('order', ORDER(stub.url));
@@ -188,9 +180,8 @@ describe.each(everySetup())('engine on $name', (setup: BackendSetup) => {
     ]);
     const id = await api.execute(workflow);
     await api.until(id, ['waiting']);
-    await app.stop();
-    app = await bootAllInOne(env);
-    api = new Api(`http://127.0.0.1:${app.port}`, 'acme');
+    await engine.restart();
+    api = engine.api;
     expect(await api.until(id)).toMatchObject({ status: 'completed', output: { woke: true } });
   });
 });

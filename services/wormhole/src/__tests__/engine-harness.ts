@@ -11,6 +11,7 @@ import Redis from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { Pool } from 'pg';
 import { TEST_POSTGRES, makeTempDataDir, mongoTestUrl, poolConfig, testBackends } from '@wormhole/storage';
+import { bootAllInOne } from '../all-in-one';
 
 export interface BackendSetup {
   readonly name: string;
@@ -244,4 +245,37 @@ export interface EventView {
   readonly id: string;
   readonly type: string;
   readonly data?: { task_path?: string; attempt?: number };
+}
+
+/** Every role in one process (the all-in-one entry) on one installation, with a local HTTP stub. */
+export class EngineUnderTest {
+  private constructor(
+    readonly env: Record<string, string>,
+    readonly stub: HttpStub,
+    private readonly setup: BackendSetup,
+    private app: Awaited<ReturnType<typeof bootAllInOne>>,
+    public api: Api,
+  ) {}
+
+  /** Boots on a fresh, isolated `setup`, with FAST_ENGINE_ENV and `extraEnv` on top. */
+  static async start(setup: BackendSetup, extraEnv: Record<string, string> = {}): Promise<EngineUnderTest> {
+    const stub = await startHttpStub();
+    const env = { ...FAST_ENGINE_ENV, ...(await setup.env()), ...extraEnv };
+    const app = await bootAllInOne(env);
+    return new EngineUnderTest(env, stub, setup, app, new Api(`http://127.0.0.1:${app.port}`, 'acme'));
+  }
+
+  /** Stops every role and starts them again on the same data. */
+  async restart(): Promise<void> {
+    await this.app.stop();
+    this.app = await bootAllInOne(this.env);
+    this.api = new Api(`http://127.0.0.1:${this.app.port}`, 'acme');
+  }
+
+  /** Stops the roles and the stub, and removes the installation's data. */
+  async stop(): Promise<void> {
+    await this.app.stop();
+    await this.stub.close();
+    await this.setup.cleanup();
+  }
 }
