@@ -317,6 +317,37 @@ describe.each(testBackends())('REST API on %s', (backend) => {
       expect(stats.body.workflows.total).toBeGreaterThan(0);
     });
 
+    it('answers 429 with Retry-After once a tenant has its limit of unfinished executions, other tenants unaffected', async () => {
+      const limited = createApp({
+        config: { bodyLimitBytes: 64 * 1024, tenantMode: true, cancelWaitMs: 50, maxActiveExecutionsPerTenant: 2 },
+        db,
+        stream,
+        logger: new MemoryLogger(),
+        metrics: new PromMetrics({ processMetrics: false }),
+      });
+      const busy = `t${randomUUID().slice(0, 8)}`;
+      const calm = `t${randomUUID().slice(0, 8)}`;
+      const workflowOf = async (t: string): Promise<string> =>
+        (
+          (
+            await request(limited)
+              .post(`/api/v1/${t}/workflows`)
+              .send({ name: 'w', definition: definition('w') })
+          ).body as { id: string }
+        ).id;
+      const [busyWf, calmWf] = [await workflowOf(busy), await workflowOf(calm)];
+      // No worker runs here: started executions stay pending, so they all count.
+      for (let i = 0; i < 2; i++) {
+        expect((await request(limited).post(`/api/v1/${busy}/workflows/${busyWf}/execute`).send({})).status).toBe(202);
+      }
+      const refused = await request(limited).post(`/api/v1/${busy}/workflows/${busyWf}/execute`).send({});
+      expect(refused.status).toBe(429);
+      expect(refused.headers['retry-after']).toBe('1');
+      expect(refused.body).toMatchObject({ error: 'LIMIT_EXCEEDED', request_id: expect.any(String) });
+      expect(refused.body.message).toContain('TENANT_MAX_ACTIVE_EXECUTIONS');
+      expect((await request(limited).post(`/api/v1/${calm}/workflows/${calmWf}/execute`).send({})).status).toBe(202);
+    });
+
     it('echoes a sane X-Request-ID and makes one up otherwise', async () => {
       const echoed = await request(app).get('/health').set('X-Request-ID', 'trace-123');
       expect(echoed.headers['x-request-id']).toBe('trace-123');

@@ -14,7 +14,8 @@ import { statsRoutes } from './routes/stats';
 import { workflowRoutes } from './routes/workflows';
 
 export interface ApiDeps {
-  readonly config: Pick<ApiConfig, 'bodyLimitBytes' | 'tenantMode' | 'cancelWaitMs'>;
+  readonly config: Pick<ApiConfig, 'bodyLimitBytes' | 'tenantMode' | 'cancelWaitMs'> &
+    Partial<Pick<ApiConfig, 'maxActiveExecutionsPerTenant'>>;
   readonly db: Database;
   readonly stream: EventStream;
   readonly logger: Logger;
@@ -35,7 +36,10 @@ export function createApp(deps: ApiDeps): Express {
   const health = async (): Promise<BackendHealth[]> => [...(await deps.db.health()), await deps.stream.health()];
   app.use(operationRoutes(health, deps.metrics, deps.isReady ?? (() => true)));
 
-  const executions = new ExecutionService(deps.db, deps.stream, { cancelWaitMs: deps.config.cancelWaitMs });
+  const executions = new ExecutionService(deps.db, deps.stream, {
+    cancelWaitMs: deps.config.cancelWaitMs,
+    maxActivePerTenant: deps.config.maxActiveExecutionsPerTenant ?? 0,
+  });
   const tenantRouter = express.Router({ mergeParams: true });
   tenantRouter.use(workflowRoutes(deps.db, executions, deps.metrics));
   tenantRouter.use(executionRoutes(deps.db, executions));

@@ -16,6 +16,8 @@ export interface ApiConfig {
   readonly shutdownGraceMs: number;
   /** How long a cancel request waits for the run to record its cancellation. */
   readonly cancelWaitMs: number;
+  /** Executions one tenant may have pending, running or waiting at once; 0: no limit. */
+  readonly maxActiveExecutionsPerTenant: number;
 }
 
 /** Reads and validates the API's settings once; an invalid value names its variable. */
@@ -31,6 +33,7 @@ export function loadApiConfig(env: Env): ApiConfig {
     tenantMode: storage.tenantMode,
     shutdownGraceMs: r.int('SHUTDOWN_GRACE_MS', 30000, { min: 0, max: 600000 }),
     cancelWaitMs: r.int('API_CANCEL_WAIT_MS', 2000, { min: 0, max: 60000 }),
+    maxActiveExecutionsPerTenant: r.int('TENANT_MAX_ACTIVE_EXECUTIONS', 0, { min: 0, max: 10_000_000 }),
   };
 }
 

@@ -93,7 +93,7 @@ function tenantPaths(prefix: string): Record<string, Schema> {
         summary: 'Start an execution',
         parameters: wfParams,
         requestBody: { content: json(ref('ExecuteRequest')) },
-        responses: { 202: ok('Started', ref('ExecutionStarted')), ...errors(400, 404, 409) },
+        responses: { 202: ok('Started', ref('ExecutionStarted')), ...errors(400, 404, 409, 429) },
       },
     },
     [`${wf}/executions`]: {
@@ -326,6 +326,7 @@ const responses = Object.fromEntries(
     [409, 'Conflict'],
     [413, 'Payload too large'],
     [415, 'Unsupported media type'],
+    [429, 'A tenant limit was reached; retry after the Retry-After header'],
   ].map(([status, description]) => [`E${status}`, { description, content: json(ref('Error')) }]),
 );
 

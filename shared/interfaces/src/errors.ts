@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'UNAVAILABLE'
   | 'CONFIGURATION_ERROR'
+  | 'LIMIT_EXCEEDED'
   | 'INTERNAL_ERROR';
 
 export interface ErrorDetail {
@@ -77,6 +78,16 @@ export class PayloadTooLargeError extends AppError {
 export class UnsupportedMediaTypeError extends AppError {
   constructor(readonly contentType: string) {
     super('UNSUPPORTED_MEDIA_TYPE', `unsupported content type '${contentType}'`);
+  }
+}
+
+/** A tenant reached one of its limits; the same request may succeed after `retryAfterSeconds`. */
+export class LimitExceededError extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('LIMIT_EXCEEDED', message);
   }
 }
 

@@ -1,5 +1,11 @@
 import type { Database, EventStream, Execution, JsonValue } from '@wormhole/interfaces';
-import { ConflictError, engineEvent, executionStartedEvent, isTerminalStatus } from '@wormhole/interfaces';
+import {
+  ConflictError,
+  LimitExceededError,
+  engineEvent,
+  executionStartedEvent,
+  isTerminalStatus,
+} from '@wormhole/interfaces';
 
 const SOURCE = 'wormhole/api';
 
@@ -19,7 +25,7 @@ export class ExecutionService {
   constructor(
     private readonly db: Database,
     private readonly stream: EventStream,
-    private readonly options: { cancelWaitMs: number } = { cancelWaitMs: 2000 },
+    private readonly options: { cancelWaitMs: number; maxActivePerTenant?: number } = { cancelWaitMs: 2000 },
   ) {}
 
   async start(
@@ -29,6 +35,7 @@ export class ExecutionService {
   ): Promise<{ execution: Execution; created: boolean }> {
     const workflow = await this.db.workflows.get(tenantId, workflowId);
     if (workflow.state !== 'active') throw new ConflictError(`workflow '${workflowId}' is inactive`);
+    await this.checkActiveLimit(tenantId);
     const result = await this.db.executions.create(tenantId, {
       workflow_id: workflowId,
       workflow_version: workflow.version,
@@ -38,6 +45,24 @@ export class ExecutionService {
     });
     if (result.created || result.execution.status === 'pending') await this.publishStart(result.execution);
     return result;
+  }
+
+  /**
+   * One tenant may not have more than the configured number of unfinished executions, so a flood
+   * from one tenant cannot fill the workers for all. A soft limit: starts racing each other may
+   * pass it by a few.
+   */
+  private async checkActiveLimit(tenantId: string): Promise<void> {
+    const limit = this.options.maxActivePerTenant ?? 0;
+    if (limit <= 0) return;
+    const { executions } = await this.db.stats.get(tenantId);
+    const active = executions.pending + executions.running + executions.waiting;
+    if (active >= limit) {
+      throw new LimitExceededError(
+        `tenant '${tenantId}' has ${active} unfinished executions, its limit is ${limit} (TENANT_MAX_ACTIVE_EXECUTIONS)`,
+        1,
+      );
+    }
   }
 
   /** Publishes the start event of a pending execution (also used by the reconciler). */

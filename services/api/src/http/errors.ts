@@ -1,6 +1,13 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { ErrorCode } from '@wormhole/interfaces';
-import { AppError, NotFoundError, PayloadTooLargeError, ValidationError, ensureError } from '@wormhole/interfaces';
+import {
+  AppError,
+  LimitExceededError,
+  NotFoundError,
+  PayloadTooLargeError,
+  ValidationError,
+  ensureError,
+} from '@wormhole/interfaces';
 import { context } from './context';
 
 /** The one place where error codes become HTTP statuses. */
@@ -12,6 +19,7 @@ const STATUS: Record<ErrorCode, number> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   UNAVAILABLE: 503,
   CONFIGURATION_ERROR: 500,
+  LIMIT_EXCEEDED: 429,
   INTERNAL_ERROR: 500,
 };
 
@@ -44,6 +52,7 @@ export function errorHandler(error: unknown, _req: Request, res: Response, _next
     res.end();
     return;
   }
+  if (appError instanceof LimitExceededError) res.set('Retry-After', String(appError.retryAfterSeconds));
   res.status(status).json(body);
 }
 
