@@ -476,8 +476,9 @@ describe('deploy/k8s', () => {
     }
     // Liveness must not depend on the backends (/health, and the api's /ready, check them):
     // restarting every pod cannot fix Postgres, and a crash loop delays recovery once it is back.
-    expect(c.livenessProbe!.httpGet!.path).toBe('/metrics');
-    expect(c.startupProbe!.httpGet!.path).toBe('/metrics');
+    // /live answers without asking any backend.
+    expect(c.livenessProbe!.httpGet!.path).toBe('/live');
+    expect(c.startupProbe!.httpGet!.path).toBe('/live');
     // Start-up applies pending migrations before the port opens: allow minutes, not seconds.
     expect(c.startupProbe!.periodSeconds! * c.startupProbe!.failureThreshold!).toBeGreaterThanOrEqual(120);
     expect(c.readinessProbe!.httpGet!.path).toBe(role === 'api' ? '/ready' : '/health');

@@ -306,6 +306,7 @@ describe.each(testBackends())('REST API on %s', (backend) => {
         expect.stringMatching(/^stream:/),
       );
       expect((await request(app).get('/ready')).status).toBe(200);
+      expect((await request(app).get('/live')).body).toEqual({ live: true });
       const metrics = await request(app).get('/metrics');
       expect(metrics.status).toBe(200);
       expect(metrics.text).toContain('wormhole_http_request_duration_seconds');

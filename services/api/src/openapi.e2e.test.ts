@@ -71,7 +71,9 @@ describeIf('API surface', () => {
     const missing = tenantRoutes
       .map((r) => {
         const [method, path] = r.split(' ') as [string, string];
-        const full = ['/health', '/ready', '/metrics', '/docs'].includes(path) ? path : `/api/v1/{tenant_id}${path}`;
+        const full = ['/health', '/live', '/ready', '/metrics', '/docs'].includes(path)
+          ? path
+          : `/api/v1/{tenant_id}${path}`;
         return `${method} ${toOpenApi(full)}`;
       })
       .filter((r) => !documented.has(r));

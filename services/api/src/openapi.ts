@@ -345,6 +345,7 @@ export function openApiDocument(): Schema {
           responses: { 200: ok('Healthy'), 503: ok('A backend is down') },
         },
       },
+      '/live': { get: { summary: 'Liveness (no backend is asked)', responses: { 200: ok('Alive') } } },
       '/ready': { get: { summary: 'Readiness', responses: { 200: ok('Ready'), 503: ok('Not ready') } } },
       '/metrics': {
         get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain exposition format' } } },

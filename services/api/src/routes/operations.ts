@@ -14,6 +14,10 @@ export function operationRoutes(
     const ok = backends.every((b) => b.ok);
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', backends });
   });
+  // Liveness: the process answers; no backend is asked, so an outage never restarts a pod.
+  router.get('/live', (_req, res) => {
+    res.json({ live: true });
+  });
   router.get('/ready', async (_req, res) => {
     const ready = isReady() && (await health()).every((b) => b.ok);
     res.status(ready ? 200 : 503).json({ ready });

@@ -21,6 +21,8 @@ describe('startHealthServer', () => {
       res = await fetch(`${base}/health`);
       expect(res.status).toBe(503);
       expect((await fetch(`${base}/ready`)).status).toBe(503);
+      // Liveness never depends on the backends.
+      expect((await fetch(`${base}/live`)).status).toBe(200);
       expect((await fetch(`${base}/metrics`)).status).toBe(200);
       expect((await fetch(`${base}/nope`)).status).toBe(404);
     } finally {

@@ -54,6 +54,10 @@ async function respond(
       body: JSON.stringify({ status: ok ? 'ok' : 'degraded', service: options.service, backends }),
     };
   }
+  if (path === '/live') {
+    // Liveness: the event loop answers. No backend is asked, so an outage never restarts a pod.
+    return { status: 200, type: json, body: JSON.stringify({ live: true, service: options.service }) };
+  }
   if (path === '/ready') {
     const ready = options.ready();
     return { status: ready ? 200 : 503, type: json, body: JSON.stringify({ ready }) };
