@@ -6,3 +6,4 @@ export * from './metrics/noop-metrics';
 export * from './lifecycle/shutdown';
 export * from './http/health-server';
 export * from './testing/test-servers';
+export * from './health/probe-backend';

@@ -4,6 +4,7 @@ import type { BackendHealth, JsonObject, LogEntry, LogLevel, LogQuery, LogReposi
 import { UnavailableError, ensureError } from '@wormhole/interfaces';
 import type { MongoSettings } from '../config';
 import type { StorageDeps } from '../deps';
+import { probeBackend } from '@wormhole/platform';
 
 /** The storage design's document shape for execution logs. */
 export interface ExecutionLogDoc {
@@ -111,13 +112,7 @@ export class MongoLogRepository implements LogRepository {
   }
 
   async health(): Promise<BackendHealth> {
-    const started = performance.now();
-    try {
-      await this.logs.db.command({ ping: 1 });
-      return { name: 'mongo-logs', ok: true, latency_ms: Math.round((performance.now() - started) * 1000) / 1000 };
-    } catch (e) {
-      return { name: 'mongo-logs', ok: false, error: ensureError(e).message };
-    }
+    return probeBackend('mongo-logs', () => this.logs.db.command({ ping: 1 }));
   }
 
   async close(): Promise<void> {

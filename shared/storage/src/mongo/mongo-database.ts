@@ -11,6 +11,7 @@ import { MongoEventRepository, MongoSnapshotRepository, MongoStepRunRepository }
 import type { ExecutionLogDoc } from './log-repository';
 import { EXECUTION_LOGS, MongoLogRepository, ensureLogIndexes } from './log-repository';
 import { MongoWorkflowRepository } from './workflow-repository';
+import { probeBackend } from '@wormhole/platform';
 
 /** The Database port on MongoDB 6+ (standard commands only; no change streams, no transactions). */
 export class MongoDatabase implements Database {
@@ -60,13 +61,7 @@ export class MongoDatabase implements Database {
   }
 
   async health(): Promise<BackendHealth[]> {
-    const started = performance.now();
-    try {
-      await this.db.command({ ping: 1 });
-      return [{ name: 'mongo', ok: true, latency_ms: Math.round((performance.now() - started) * 1000) / 1000 }];
-    } catch (e) {
-      return [{ name: 'mongo', ok: false, error: ensureError(e).message }];
-    }
+    return [await probeBackend('mongo', () => this.db.command({ ping: 1 }))];
   }
 
   async close(): Promise<void> {

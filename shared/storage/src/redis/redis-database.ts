@@ -13,6 +13,7 @@ import {
 import type { StorageKeys } from './keys';
 import { storageKeys } from './keys';
 import { RedisWorkflowRepository } from './workflow-repository';
+import { probeBackend } from '@wormhole/platform';
 
 /**
  * The Database port on Redis: hashes for rows, sorted sets as per-tenant indexes, Lua scripts for
@@ -63,13 +64,7 @@ export class RedisDatabase implements Database {
   }
 
   async health(): Promise<BackendHealth[]> {
-    const started = performance.now();
-    try {
-      await this.redis.ping();
-      return [{ name: 'redis', ok: true, latency_ms: Math.round((performance.now() - started) * 1000) / 1000 }];
-    } catch (e) {
-      return [{ name: 'redis', ok: false, error: ensureError(e).message }];
-    }
+    return [await probeBackend('redis', () => this.redis.ping())];
   }
 
   close(): Promise<void> {

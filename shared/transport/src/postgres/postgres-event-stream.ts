@@ -32,6 +32,7 @@ import type { PostgresEventStreamSettings, ResolvedPostgresSettings } from './se
 import { resolvePostgresSettings } from './settings';
 import type { Statements } from './sql';
 import { ddl, statements } from './sql';
+import { probeBackend } from '@wormhole/platform';
 
 interface LetterRow {
   id: string;
@@ -184,13 +185,7 @@ export class PostgresEventStream implements EventStream {
 
   /** Pings the transport. Never throws. */
   async health(): Promise<BackendHealth> {
-    const started = performance.now();
-    try {
-      await this.pool.query('SELECT 1');
-      return { name: 'stream:postgres', ok: true, latency_ms: Math.round((performance.now() - started) * 1000) / 1000 };
-    } catch (e) {
-      return { name: 'stream:postgres', ok: false, error: ensureError(e).message };
-    }
+    return probeBackend('stream:postgres', () => this.pool.query('SELECT 1'));
   }
 
   close(): Promise<void> {

@@ -30,6 +30,7 @@ import type { RedisEventStreamSettings, ResolvedRedisSettings } from './settings
 import { resolveRedisSettings } from './settings';
 import { StreamDirectory, fieldValue } from './stream-directory';
 import { Trimmer } from './trimmer';
+import { probeBackend } from '@wormhole/platform';
 
 const publishFirstScript = new LuaScript(PUBLISH_FIRST);
 const ANNOUNCEMENTS_MAX_LEN = 10_000;
@@ -194,13 +195,7 @@ export class RedisEventStream implements EventStream {
 
   /** Pings the transport. Never throws. */
   async health(): Promise<BackendHealth> {
-    const started = performance.now();
-    try {
-      await this.redis.ping();
-      return { name: 'stream:redis', ok: true, latency_ms: Math.round((performance.now() - started) * 1000) / 1000 };
-    } catch (e) {
-      return { name: 'stream:redis', ok: false, error: ensureError(e).message };
-    }
+    return probeBackend('stream:redis', () => this.redis.ping());
   }
 
   close(): Promise<void> {

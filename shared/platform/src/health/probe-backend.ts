@@ -1,0 +1,16 @@
+import type { BackendHealth } from '@wormhole/interfaces';
+import { ensureError } from '@wormhole/interfaces';
+
+/**
+ * Times `ping` against a backend and reports it as a health entry: ok with the latency in ms
+ * (to the microsecond), or not ok with the error's message. Never throws.
+ */
+export async function probeBackend(name: string, ping: () => Promise<unknown>): Promise<BackendHealth> {
+  const started = performance.now();
+  try {
+    await ping();
+    return { name, ok: true, latency_ms: Math.round((performance.now() - started) * 1000) / 1000 };
+  } catch (e) {
+    return { name, ok: false, error: ensureError(e).message };
+  }
+}
