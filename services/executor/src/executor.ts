@@ -7,7 +7,7 @@ import type {
   Subscription,
   TimerStore,
 } from '@wormhole/interfaces';
-import { NotFoundError } from '@wormhole/interfaces';
+import { NotFoundError, isTerminalStatus } from '@wormhole/interfaces';
 import type { HealthServer } from '@wormhole/platform';
 import { startHealthServer } from '@wormhole/platform';
 import type { ExecutorConfig } from './config';
@@ -108,12 +108,10 @@ async function handle(message: StreamMessage, runner: TaskRunner, deps: Executor
   }
 }
 
-const ENDED: ReadonlySet<string> = new Set(['completed', 'faulted', 'cancelled']);
-
 /** True when the execution has ended or does not exist (a request for it is stale). */
 async function hasEnded(db: Database, tenantId: string, executionId: string): Promise<boolean> {
   try {
-    return ENDED.has((await db.executions.get(tenantId, executionId)).status);
+    return isTerminalStatus((await db.executions.get(tenantId, executionId)).status);
   } catch (e) {
     if (e instanceof NotFoundError) return true;
     throw e;

@@ -1,6 +1,6 @@
 import type { Database, EngineEvent, EventStream, Logger, Metrics, StoredEngineEvent } from '@wormhole/interfaces';
 import { ConflictError, dslError, engineEvent, ensureError } from '@wormhole/interfaces';
-import type { Decision, ExecutionState, ExpressionEvaluator, WorkflowDocument } from '@wormhole/dsl';
+import type { Decision, ExecutionState, ExpressionEvaluator, PendingWork, WorkflowDocument } from '@wormhole/dsl';
 import { applyEvent, decide, initialState, markPersisted, pendingWork } from '@wormhole/dsl';
 import type { DefinitionCache } from './definition-cache';
 import type { StateCache } from './state-cache';
@@ -145,7 +145,8 @@ export class ExecutionProcessor {
     }
     // Its worker may have died before writing the rows: rewrite them from the whole history.
     await repairProjection(this.db, state, events);
-    await this.publish(followers.filter((follower) => stillAwaited(state, follower)));
+    const pending = pendingWork(state);
+    await this.publish(followers.filter((follower) => stillAwaited(pending, follower)));
   }
 
   private async publish(events: readonly EngineEvent[]): Promise<void> {
@@ -156,11 +157,10 @@ export class ExecutionProcessor {
 }
 
 /**
- * Whether the run still waits for what an outbound event asked for. A redelivered event re-sends
+ * Whether the run (whose pending work is `pending`) still waits for what an outbound event asked for. A redelivered event re-sends
  * only those: a task whose outcome is already in the history must not be run again.
  */
-function stillAwaited(state: ExecutionState, event: EngineEvent): boolean {
-  const pending = pendingWork(state);
+function stillAwaited(pending: PendingWork, event: EngineEvent): boolean {
   switch (event.type) {
     case 'io.wormhole.task.requested':
       return pending.tasks.some((t) => t.path === event.data.task_path && t.attempt === event.data.attempt);
