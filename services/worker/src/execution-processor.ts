@@ -6,7 +6,7 @@ import type { DefinitionCache } from './definition-cache';
 import type { StateCache } from './state-cache';
 import type { LoadedExecution } from './state-loader';
 import { loadState } from './state-loader';
-import { persistProjection, repairProjection } from './persist';
+import { persistProjection } from './persist';
 
 /** Events the other services act on; everything else stays in the history only. */
 const OUTBOUND: ReadonlySet<EngineEvent['type']> = new Set([
@@ -143,8 +143,10 @@ export class ExecutionProcessor {
       if (later.source !== 'wormhole/worker') break;
       followers.push(later);
     }
-    // Its worker may have died before writing the rows: rewrite them from the whole history.
-    await repairProjection(this.db, state, events);
+    // Its worker may have died before writing the rows: rewrite them from the whole history, each
+    // step in its latest state. Projecting only this event and its followers could write a step's
+    // earlier state over a later one another delivery already wrote.
+    await persistProjection(this.db, state, {}, events, { logs: false });
     const pending = pendingWork(state);
     await this.publish(followers.filter((follower) => stillAwaited(pending, follower)));
   }

@@ -36,32 +36,6 @@ export async function persistProjection(
 }
 
 /**
- * Rewrites the rows derived from a whole history, each step in its latest state: used when a
- * redelivered event shows its worker may have died before writing them. Projecting only the
- * redelivered event could write a step's earlier state over a later one another delivery
- * already wrote (a step left 'running' after the run completed).
- */
-export async function repairProjection(
-  db: Database,
-  state: ExecutionState,
-  history: readonly StoredEngineEvent[],
-): Promise<void> {
-  const identity = state.identity;
-  if (!identity) return;
-  const { tenantId, executionId } = identity;
-  const projection = project(
-    { tenantId, executionId, startedAt: state.startedAt ?? new Date().toISOString() },
-    history,
-    {},
-  );
-  await Promise.all(projection.steps.map((step) => db.steps.upsert(tenantId, step)));
-  const patch = withFoldedStatus(projection.patch, state);
-  if (Object.keys(patch).length > 0) {
-    await db.executions.update(tenantId, executionId, patch, { onlyIfNotTerminal: true });
-  }
-}
-
-/**
  * Running or waiting is the fold's to say: the events alone cannot tell a timeout's timer that
  * fired too late (nothing changes) from a wait's (the execution runs again).
  */
