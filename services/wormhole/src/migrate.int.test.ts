@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { MemoryLogger, testServersReachable } from '@wormhole/platform';
-import { TEST_POSTGRES, poolConfig } from '@wormhole/storage';
+import { TEST_POSTGRES, TEST_POSTGRES_URL, poolConfig } from '@wormhole/storage';
 import { runMigrate } from './migrate';
 
 // Skipped (and listed at the end of the run) when Postgres is unreachable.
@@ -20,7 +20,7 @@ describeIf('wormhole migrate', () => {
     blobDir = await fs.mkdtemp(path.join(os.tmpdir(), 'wormhole-migrate-'));
     env = {
       DATABASE_TYPE: 'postgres',
-      POSTGRES_URL: `postgres://${TEST_POSTGRES.user}@${TEST_POSTGRES.host}:${TEST_POSTGRES.port}/${TEST_POSTGRES.database}`,
+      POSTGRES_URL: TEST_POSTGRES_URL,
       POSTGRES_SCHEMA: schema,
       EVENT_STREAM_TYPE: 'postgres',
       BLOB_DIR: blobDir,

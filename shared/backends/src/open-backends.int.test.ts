@@ -2,13 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Redis from 'ioredis';
-import { Pool } from 'pg';
 import type { StreamMessage } from '@wormhole/interfaces';
 import { executionStartedEvent, newId } from '@wormhole/interfaces';
 import type { TestServer } from '@wormhole/platform';
 import { MemoryLogger, NoopMetrics, testServersReachable } from '@wormhole/platform';
-import { TEST_POSTGRES, loadBlobConfig, loadStorageConfig, makeTempDataDir, poolConfig } from '@wormhole/storage';
+import {
+  TEST_POSTGRES_URL,
+  deleteTestRedisKeys,
+  dropTestSchema,
+  loadBlobConfig,
+  loadStorageConfig,
+  makeTempDataDir,
+} from '@wormhole/storage';
 import { loadTransportConfig } from '@wormhole/transport';
 import type { Backends } from './open-backends';
 import { openBackends } from './open-backends';
@@ -53,20 +58,14 @@ function postgres(streamType: 'postgres' | 'redis'): Setup {
     env: () =>
       Promise.resolve({
         DATABASE_TYPE: 'postgres',
-        POSTGRES_URL: `postgres://${TEST_POSTGRES.user}@${TEST_POSTGRES.host}:${TEST_POSTGRES.port}/${TEST_POSTGRES.database}`,
+        POSTGRES_URL: TEST_POSTGRES_URL,
         POSTGRES_SCHEMA: schema,
         EVENT_STREAM_TYPE: streamType,
         REDIS_KEY_PREFIX: prefix,
       }),
     cleanup: async () => {
-      const pool = new Pool({ ...poolConfig(TEST_POSTGRES), max: 1 });
-      await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await pool.end();
-      const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true });
-      await redis.connect();
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-      redis.disconnect();
+      await dropTestSchema(schema);
+      await deleteTestRedisKeys(prefix);
     },
   };
 }

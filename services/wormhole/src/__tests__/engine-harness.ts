@@ -7,10 +7,15 @@ import { promises as fs } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
-import Redis from 'ioredis';
 import { MongoClient } from 'mongodb';
-import { Pool } from 'pg';
-import { TEST_POSTGRES, makeTempDataDir, mongoTestUrl, poolConfig, testBackends } from '@wormhole/storage';
+import {
+  TEST_POSTGRES_URL,
+  deleteTestRedisKeys,
+  dropTestSchema,
+  makeTempDataDir,
+  mongoTestUrl,
+  testBackends,
+} from '@wormhole/storage';
 import { bootAllInOne } from '../all-in-one';
 
 export interface BackendSetup {
@@ -19,8 +24,6 @@ export interface BackendSetup {
   env(): Promise<Record<string, string>>;
   cleanup(): Promise<void>;
 }
-
-const POSTGRES_URL = `postgres://${TEST_POSTGRES.user}@${TEST_POSTGRES.host}:${TEST_POSTGRES.port}/${TEST_POSTGRES.database}`;
 
 /** Settings that keep a test run quick: reclaim and reconcile within a second or two. */
 export const FAST_ENGINE_ENV: Record<string, string> = {
@@ -38,24 +41,6 @@ function suffix(): string {
   return randomUUID().replace(/-/g, '').slice(0, 12);
 }
 
-async function deleteRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true });
-  await redis.connect();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  redis.disconnect();
-}
-
-async function dropSchema(schema: string): Promise<void> {
-  const pool = new Pool({ ...poolConfig(TEST_POSTGRES), max: 1 });
-  await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await pool.end();
-}
-
 export function postgresWithRedisStreams(): BackendSetup {
   const id = suffix();
   return {
@@ -63,14 +48,14 @@ export function postgresWithRedisStreams(): BackendSetup {
     env: () =>
       Promise.resolve({
         DATABASE_TYPE: 'postgres',
-        POSTGRES_URL,
+        POSTGRES_URL: TEST_POSTGRES_URL,
         POSTGRES_SCHEMA: `e2e_${id}`,
         EVENT_STREAM_TYPE: 'redis',
         REDIS_KEY_PREFIX: `e2e:${id}:`,
       }),
     cleanup: async () => {
-      await dropSchema(`e2e_${id}`);
-      await deleteRedisKeys(`e2e:${id}:`);
+      await dropTestSchema(`e2e_${id}`);
+      await deleteTestRedisKeys(`e2e:${id}:`);
     },
   };
 }
@@ -80,7 +65,7 @@ export function redisOnly(): BackendSetup {
   return {
     name: 'redis storage + redis streams',
     env: () => Promise.resolve({ DATABASE_TYPE: 'redis', REDIS_KEY_PREFIX: `e2e:${id}:` }),
-    cleanup: () => deleteRedisKeys(`e2e:${id}:`),
+    cleanup: () => deleteTestRedisKeys(`e2e:${id}:`),
   };
 }
 
@@ -100,7 +85,7 @@ export function mongoWithRedisStreams(): BackendSetup {
       const client = await MongoClient.connect(url);
       await client.db(`e2e_${id}`).dropDatabase();
       await client.close();
-      await deleteRedisKeys(`e2e:${id}:`);
+      await deleteTestRedisKeys(`e2e:${id}:`);
     },
   };
 }

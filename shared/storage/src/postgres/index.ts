@@ -4,5 +4,5 @@ export { migrate, loadMigrations, POSTGRES_MIGRATIONS_DIR } from './migrate';
 export type { MigrateOptions, MigrationFile } from './migrate';
 export { createPool, poolConfig } from './pool';
 export type { ConnectionPool, PooledClient, Queryable } from './pool';
-export { openTestPostgres, TEST_POSTGRES } from './testing';
+export { dropTestSchema, openTestPostgres, TEST_POSTGRES, TEST_POSTGRES_URL } from './testing';
 export type { TestPostgres } from './testing';

@@ -20,6 +20,20 @@ export const TEST_POSTGRES: PostgresSettings = {
   schema: 'wormhole_test',
 };
 
+/** TEST_POSTGRES as a connection string, for tests that configure a process through its env. */
+export const TEST_POSTGRES_URL = `postgres://${TEST_POSTGRES.user}@${TEST_POSTGRES.host}:${TEST_POSTGRES.port}/${TEST_POSTGRES.database}`;
+
+/** Drops a test's schema (CASCADE) on the test server, on a connection of its own. */
+export async function dropTestSchema(schema: string): Promise<void> {
+  const client = new Client(poolConfig(TEST_POSTGRES));
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${quoteSchema(schema)} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
 export interface TestPostgres {
   readonly db: PostgresDatabase;
   /** The random schema holding this run's tables. */

@@ -1,2 +1,2 @@
 export { RedisDatabase } from './redis-database';
-export { openTestRedis } from './testing';
+export { deleteTestRedisKeys, openTestRedis } from './testing';

@@ -16,17 +16,22 @@ export async function openTestRedis(
     db,
     cleanup: async () => {
       await db.close();
-      const redis = new Redis(TEST_URL);
-      try {
-        let cursor = '0';
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
-          if (keys.length > 0) await redis.unlink(...keys);
-          cursor = next;
-        } while (cursor !== '0');
-      } finally {
-        await redis.quit();
-      }
+      await deleteTestRedisKeys(keyPrefix);
     },
   };
+}
+
+/** Deletes every key under `prefix` on the test Redis (SCAN, never KEYS). */
+export async function deleteTestRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(TEST_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    await redis.quit();
+  }
 }
