@@ -1,6 +1,6 @@
 import { ConfigurationError } from '@wormhole/interfaces';
 import type { Env, LogLevelSetting } from '@wormhole/platform';
-import { EnvReader } from '@wormhole/platform';
+import { EnvReader, LOG_LEVEL_SETTINGS } from '@wormhole/platform';
 import type { StorageConfig } from '@wormhole/storage';
 import { loadStorageConfig } from '@wormhole/storage';
 
@@ -26,7 +26,7 @@ export function loadApiConfig(env: Env): ApiConfig {
   const storage = loadStorageConfig(env);
   return {
     storage,
-    logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'], 'info'),
+    logLevel: r.oneOf('LOG_LEVEL', LOG_LEVEL_SETTINGS, 'info'),
     port: r.int('API_PORT', 8080, { min: 0, max: 65535 }),
     host: r.string('API_HOST', '0.0.0.0'),
     bodyLimitBytes: parseSize('API_BODY_LIMIT', r.string('API_BODY_LIMIT', '10mb')),

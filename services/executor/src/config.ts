@@ -1,5 +1,5 @@
 import type { Env, LogLevelSetting } from '@wormhole/platform';
-import { EnvReader } from '@wormhole/platform';
+import { EnvReader, LOG_LEVEL_SETTINGS } from '@wormhole/platform';
 import type { StorageConfig } from '@wormhole/storage';
 import type { HttpCallSettings } from './tasks/http-call-executor';
 import type { TimerLoopSettings } from './timer-loop';
@@ -27,7 +27,7 @@ export function loadExecutorConfig(env: Env): ExecutorConfig {
   const r = new EnvReader(env);
   return {
     storage: loadStorageConfig(env),
-    logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'], 'info'),
+    logLevel: r.oneOf('LOG_LEVEL', LOG_LEVEL_SETTINGS, 'info'),
     healthPort: r.int('EXECUTOR_HEALTH_PORT', 8082, { min: 0, max: 65535 }),
     concurrency: r.int('EXECUTOR_CONCURRENCY', 20, { min: 1, max: 1000 }),
     shutdownGraceMs: r.int('SHUTDOWN_GRACE_MS', 30000, { min: 0, max: 600000 }),

@@ -1,5 +1,5 @@
 import type { Env, LogLevelSetting } from '@wormhole/platform';
-import { EnvReader } from '@wormhole/platform';
+import { EnvReader, LOG_LEVEL_SETTINGS } from '@wormhole/platform';
 import type { StorageConfig } from '@wormhole/storage';
 import { loadStorageConfig } from '@wormhole/storage';
 import type { ReconcilerSettings } from './reconciler';
@@ -33,7 +33,7 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
   const r = new EnvReader(env);
   return {
     storage: loadStorageConfig(env),
-    logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'], 'info'),
+    logLevel: r.oneOf('LOG_LEVEL', LOG_LEVEL_SETTINGS, 'info'),
     healthPort: r.int('WORKER_HEALTH_PORT', 8081, { min: 0, max: 65535 }),
     concurrency: r.int('WORKER_CONCURRENCY', 10, { min: 1, max: 1000 }),
     shutdownGraceMs: r.int('SHUTDOWN_GRACE_MS', 30000, { min: 0, max: 600000 }),

@@ -2,7 +2,7 @@
 // The `wormhole` command: server roles (all, api, worker, executor), migrate, and the CLI client.
 import { bootApi } from '@wormhole/api';
 import { bootExecutor } from '@wormhole/executor';
-import { EnvReader, createWinstonLogger, runService } from '@wormhole/platform';
+import { EnvReader, createWinstonLogger, runService, LOG_LEVEL_SETTINGS } from '@wormhole/platform';
 import { bootWorker } from '@wormhole/worker';
 import { bootAllInOne } from './all-in-one';
 import { runCli } from './cli/run-cli';
@@ -14,7 +14,7 @@ const [command = 'help', ...rest] = process.argv.slice(2);
 if (command in ROLES) {
   runService(command === 'all' ? 'wormhole' : command, () => ROLES[command as keyof typeof ROLES](process.env));
 } else if (command === 'migrate') {
-  const level = new EnvReader(process.env).oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'], 'info');
+  const level = new EnvReader(process.env).oneOf('LOG_LEVEL', LOG_LEVEL_SETTINGS, 'info');
   runMigrate(process.env, createWinstonLogger({ service: 'migrate', level })).then(
     (code) => {
       // exitCode rather than exit(): lets the last log lines reach stdout.

@@ -1,7 +1,9 @@
 import winston from 'winston';
 import type { LogFields, Logger } from '@wormhole/interfaces';
 
-export type LogLevelSetting = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+export const LOG_LEVEL_SETTINGS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+/** LOG_LEVEL: a log level, or `silent`. */
+export type LogLevelSetting = (typeof LOG_LEVEL_SETTINGS)[number];
 
 /** The one file that knows winston: JSON lines on stdout, with bound ids on every line. */
 class WinstonLogger implements Logger {

@@ -4,12 +4,10 @@
  */
 import type { Logger } from '@wormhole/interfaces';
 import { ensureError } from '@wormhole/interfaces';
-import type { Env, LogLevelSetting } from '@wormhole/platform';
-import { EnvReader, createWinstonLogger } from '@wormhole/platform';
+import type { Env } from '@wormhole/platform';
+import { EnvReader, LOG_LEVEL_SETTINGS, createWinstonLogger } from '@wormhole/platform';
 import { loadStorageConfig } from '../config';
 import { createPool, migrate } from '../postgres';
-
-const LOG_LEVELS: readonly LogLevelSetting[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
 /** Runs the migration for `env`'s settings and returns the process exit code. */
 export async function runMigrate(env: Env, logger: Logger): Promise<number> {
@@ -40,7 +38,7 @@ export async function runMigrate(env: Env, logger: Logger): Promise<number> {
 }
 
 if (require.main === module) {
-  const level = new EnvReader(process.env).oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
+  const level = new EnvReader(process.env).oneOf('LOG_LEVEL', LOG_LEVEL_SETTINGS, 'info');
   const logger = createWinstonLogger({ service: 'migrate', level });
   runMigrate(process.env, logger).then(
     (code) => {
