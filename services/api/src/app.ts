@@ -12,6 +12,7 @@ import { executionRoutes } from './routes/executions';
 import { operationRoutes } from './routes/operations';
 import { statsRoutes } from './routes/stats';
 import { workflowRoutes } from './routes/workflows';
+import { roleHealth } from '@wormhole/platform';
 
 export interface ApiDeps {
   readonly config: Pick<ApiConfig, 'bodyLimitBytes' | 'tenantMode' | 'cancelWaitMs'> &
@@ -33,7 +34,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(requestMetrics(deps.metrics));
   app.use(bodyReader(deps.config.bodyLimitBytes));
   // The database (and log store) and the event transport: a role without either is not healthy.
-  const health = async (): Promise<BackendHealth[]> => [...(await deps.db.health()), await deps.stream.health()];
+  const health = (): Promise<BackendHealth[]> => roleHealth(deps.db, deps.stream);
   app.use(operationRoutes(health, deps.metrics, deps.isReady ?? (() => true)));
 
   const executions = new ExecutionService(deps.db, deps.stream, {

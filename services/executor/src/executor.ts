@@ -9,7 +9,7 @@ import type {
 } from '@wormhole/interfaces';
 import { NotFoundError, isTerminalStatus } from '@wormhole/interfaces';
 import type { HealthServer } from '@wormhole/platform';
-import { startHealthServer } from '@wormhole/platform';
+import { startHealthServer, roleHealth } from '@wormhole/platform';
 import type { ExecutorConfig } from './config';
 import { TaskRunner } from './task-runner';
 import { HttpCallExecutor } from './tasks/http-call-executor';
@@ -57,7 +57,7 @@ export async function startExecutor(deps: ExecutorDeps): Promise<RunningExecutor
       : await startHealthServer({
           port: config.healthPort,
           service: 'executor',
-          health: async () => [...(await deps.db.health()), await deps.stream.health()],
+          health: () => roleHealth(deps.db, deps.stream),
           ready: () => ready,
           metrics: deps.metrics,
         });

@@ -1,7 +1,7 @@
 import type { Database, EventStream, Logger, Metrics, Subscription } from '@wormhole/interfaces';
 import type { ExpressionEvaluator } from '@wormhole/dsl';
 import type { HealthServer } from '@wormhole/platform';
-import { startHealthServer } from '@wormhole/platform';
+import { startHealthServer, roleHealth } from '@wormhole/platform';
 import type { WorkerConfig } from './config';
 import { DefinitionCache } from './definition-cache';
 import { ExecutionProcessor } from './execution-processor';
@@ -78,7 +78,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       : await startHealthServer({
           port: config.healthPort,
           service: 'worker',
-          health: async () => [...(await deps.db.health()), await deps.stream.health()],
+          health: () => roleHealth(deps.db, deps.stream),
           ready: () => ready,
           metrics: deps.metrics,
         });

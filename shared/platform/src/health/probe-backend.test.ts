@@ -1,4 +1,4 @@
-import { probeBackend } from './probe-backend';
+import { probeBackend, roleHealth } from './probe-backend';
 
 describe('probeBackend', () => {
   it('reports a ping that resolves as ok, with its latency', async () => {
@@ -13,5 +13,16 @@ describe('probeBackend', () => {
       ok: false,
       error: 'refused',
     });
+  });
+});
+
+describe('roleHealth', () => {
+  it('lists the database entries, then the transport', async () => {
+    const db = { health: () => Promise.resolve([{ name: 'postgres', ok: true }]) };
+    const stream = { health: () => Promise.resolve({ name: 'stream:redis', ok: false, error: 'down' }) };
+    expect(await roleHealth(db, stream)).toEqual([
+      { name: 'postgres', ok: true },
+      { name: 'stream:redis', ok: false, error: 'down' },
+    ]);
   });
 });

@@ -14,3 +14,15 @@ export async function probeBackend(name: string, ping: () => Promise<unknown>): 
     return { name, ok: false, error: ensureError(e).message };
   }
 }
+
+/**
+ * The health of everything a role runs on: the database (with its log and blob stores) and the
+ * event transport, asked at once. A role without either is not healthy.
+ */
+export async function roleHealth(
+  db: { health(): Promise<BackendHealth[]> },
+  stream: { health(): Promise<BackendHealth> },
+): Promise<BackendHealth[]> {
+  const [database, transport] = await Promise.all([db.health(), stream.health()]);
+  return [...database, transport];
+}
