@@ -1,3 +1,4 @@
+import { randomFillSync } from 'node:crypto';
 import { ulid } from 'ulid';
 
 /** Resource id prefixes. Ids are a prefix and a ULID: unique and sortable by creation time. */
@@ -11,8 +12,24 @@ export const ID_PREFIX = {
 
 export type IdKind = keyof typeof ID_PREFIX;
 
+/**
+ * Random bytes drawn from the OS in blocks: ulid's own generator asks webcrypto once per character
+ * (16 calls per id), which the benchmark profile showed as 11% of the engine's CPU time.
+ */
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+
+/** A uniform fraction in [0, 1) with 8 random bits: ulid keeps 5 of them per character. */
+function pooledRandom(): number {
+  if (poolAt >= pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  return pool[poolAt++]! / 256;
+}
+
 export function newId(kind: IdKind): string {
-  return `${ID_PREFIX[kind]}_${ulid()}`;
+  return `${ID_PREFIX[kind]}_${ulid(undefined, pooledRandom)}`;
 }
 
 export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
