@@ -1,4 +1,5 @@
 import type { DslErrorKind, JsonValue, TaskRequest } from '@wormhole/interfaces';
+import { expandUriTemplate } from './uri-template';
 
 export type HttpOutputFormat = 'content' | 'response' | 'raw';
 
@@ -33,7 +34,7 @@ export function buildHttpRequest(request: TaskRequest): HttpRequestSpec {
   const method = scalarText(args.method ?? 'GET').toUpperCase();
   if (!METHODS.has(method)) throw new HttpArgumentsError('configuration', `unsupported HTTP method '${method}'`);
   const { uri, auth } = readEndpoint(args.endpoint);
-  const url = parseUrl(uri);
+  const url = parseUrl(expandUriTemplate(uri, request.input));
   for (const [name, value] of Object.entries(asObject(args.query ?? {}, 'query'))) {
     if (value !== null && value !== undefined) url.searchParams.append(name, scalarText(value));
   }
