@@ -27,7 +27,7 @@ do:
               items: [ { breed: dog } ]
 `;
 
-  it('records the evaluated CloudEvent as event.emitted and completes with its input, inline', () => {
+  it('records the evaluated CloudEvent as event.emitted and completes with it as output, inline', () => {
     const r = run(EMIT);
     const decision = r.receive(started({ client: 'ada' }));
     expect(trace(decision.events)).toEqual([
@@ -45,7 +45,7 @@ do:
       time: NOW.toISOString(),
       data: { client: 'ada', items: [{ breed: 'dog' }] },
     });
-    expect(decision.state.output).toEqual({ client: 'ada' });
+    expect(decision.state.output).toEqual(emitted.data.event);
   });
 
   it('emits the same event (same id) when the decision is made again', () => {
