@@ -1,0 +1,186 @@
+/*
+ * Local stand-ins for the public services the CTK features and the spec's examples call
+ * (the Swagger petstore, httpbin), each an HTTP server on a free port of 127.0.0.1. Tests have no
+ * internet, and conformance must not depend on someone else's demo server being up: the runner
+ * rewrites every `https://<public host>` in a definition to the stub standing in for that host
+ * (`rewritePublicUrls`), keeping the path, so `https://petstore.swagger.io/v2/pet/1` is asked of
+ * `http://127.0.0.1:<port>/v2/pet/1`.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { Express, Request, Response } from 'express';
+import { petstoreSwaggerDocument } from './petstore-document';
+
+export interface PublicStubs {
+  /** Public origin (`https://petstore.swagger.io`) → the stub's origin (`http://127.0.0.1:40123`). */
+  readonly origins: ReadonlyMap<string, string>;
+  /** Requests each stub received, as `METHOD host/path`. */
+  readonly requests: string[];
+  close(): Promise<void>;
+}
+
+interface Pet {
+  id: number;
+  category: { id: number; name: string };
+  name: string;
+  photoUrls: string[];
+  tags: { id: number; name: string }[];
+  status: 'available' | 'pending' | 'sold';
+}
+
+function seedPets(): Map<number, Pet> {
+  const pet = (id: number, name: string, category: string, status: Pet['status']): Pet => ({
+    id,
+    category: { id: id % 3, name: category },
+    name,
+    photoUrls: [`https://example.com/photos/${id}.jpg`],
+    tags: [{ id, name: category.toLowerCase() }],
+    status,
+  });
+  return new Map(
+    [
+      pet(1, 'doggie', 'Dogs', 'available'),
+      pet(2, 'Milou', 'Dogs', 'available'),
+      pet(3, 'Garfield', 'Cats', 'pending'),
+      pet(4, 'Nemo', 'Fish', 'sold'),
+      pet(5, 'Rex', 'Dogs', 'available'),
+    ].map((p) => [p.id, p]),
+  );
+}
+
+/** A repeated or comma-separated query parameter (`?status=a&status=b`, `?status=a,b`) as a list. */
+function queryList(value: unknown): string[] {
+  return [value]
+    .flat()
+    .filter((v): v is string => typeof v === 'string')
+    .flatMap((v) => v.split(','));
+}
+
+/** The petstore's v2 API, answering as petstore.swagger.io does (including its 404 bodies). */
+function petstore(app: Express, ownOrigin: () => string): void {
+  const pets = seedPets();
+  const notFound = (res: Response, message: string): void => {
+    res.status(404).json({ code: 1, type: 'error', message });
+  };
+  app.get('/v2/swagger.json', (_req, res) => {
+    res.json(petstoreSwaggerDocument(new URL(ownOrigin()).host));
+  });
+  app.get('/v2/pet/findByStatus', (req, res) => {
+    const wanted = queryList(req.query.status);
+    res.json([...pets.values()].filter((p) => wanted.includes(p.status)));
+  });
+  app.get('/v2/pet/findByTags', (req, res) => {
+    const wanted = queryList(req.query.tags);
+    res.json([...pets.values()].filter((p) => p.tags.some((t) => wanted.includes(t.name))));
+  });
+  app.get('/v2/pet/:petId', (req, res) => {
+    const pet = pets.get(Number(req.params.petId));
+    if (pet === undefined) notFound(res, 'Pet not found');
+    else res.json(pet);
+  });
+  app.delete('/v2/pet/:petId', (req, res) => {
+    const id = Number(req.params.petId);
+    if (!pets.delete(id)) notFound(res, 'Pet not found');
+    else res.json({ code: 200, type: 'unknown', message: String(id) });
+  });
+  const upsert = (req: Request, res: Response): void => {
+    const pet = req.body as Pet;
+    if (typeof pet?.id !== 'number' || typeof pet.name !== 'string') {
+      res.status(405).json({ code: 405, type: 'unknown', message: 'Invalid input' });
+      return;
+    }
+    pets.set(pet.id, pet);
+    res.json(pet);
+  };
+  app.post('/v2/pet', upsert);
+  app.put('/v2/pet', upsert);
+  app.use((req, res) => notFound(res, `no route for ${req.method} ${req.path}`));
+}
+
+/** The parts of httpbin.org the features use: basic and bearer authentication, echo, statuses. */
+function httpbin(app: Express): void {
+  const echo = (req: Request, res: Response): void => {
+    res.json({
+      args: req.query,
+      headers: req.headers,
+      method: req.method,
+      url: req.originalUrl,
+      json: req.body ?? null,
+    });
+  };
+  app.get('/basic-auth/:user/:passwd', (req, res) => {
+    const expected = `Basic ${Buffer.from(`${req.params.user}:${req.params.passwd}`).toString('base64')}`;
+    if (req.headers.authorization !== expected) {
+      res.status(401).set('WWW-Authenticate', 'Basic realm="Fake Realm"').end();
+      return;
+    }
+    res.json({ authenticated: true, user: req.params.user });
+  });
+  app.get('/bearer', (req, res) => {
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (token === undefined) res.status(401).set('WWW-Authenticate', 'Bearer').end();
+    else res.json({ authenticated: true, token });
+  });
+  app.get('/status/:code', (req, res) => {
+    res.status(Number(req.params.code)).end();
+  });
+  app.all('/anything{/*rest}', echo);
+  app.get('/get', echo);
+  app.post('/post', echo);
+}
+
+const STUBBED: Record<string, (app: Express, ownOrigin: () => string) => void> = {
+  'https://petstore.swagger.io': petstore,
+  'https://httpbin.org': httpbin,
+};
+
+async function listen(app: Express): Promise<Server> {
+  return new Promise((resolve) => {
+    const server = app.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+/** Starts one stub per public host. */
+export async function startPublicStubs(): Promise<PublicStubs> {
+  const origins = new Map<string, string>();
+  const requests: string[] = [];
+  const servers: Server[] = [];
+  for (const [publicOrigin, mount] of Object.entries(STUBBED)) {
+    const app = express();
+    app.use(express.json());
+    app.use((req, _res, next) => {
+      requests.push(`${req.method} ${new URL(publicOrigin).host}${req.originalUrl}`);
+      next();
+    });
+    mount(app, () => origins.get(publicOrigin)!);
+    const server = await listen(app);
+    servers.push(server);
+    origins.set(publicOrigin, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  }
+  return {
+    origins,
+    requests,
+    close: async () => {
+      await Promise.all(
+        servers.map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              s.close(() => resolve());
+              s.closeAllConnections();
+            }),
+        ),
+      );
+    },
+  };
+}
+
+/** `text` with every stubbed public origin (https or http) replaced by its stub's origin. */
+export function rewritePublicUrls(text: string, origins: ReadonlyMap<string, string>): string {
+  let out = text;
+  for (const [publicOrigin, stub] of origins) {
+    const host = new URL(publicOrigin).host.replace(/\./g, '\\.');
+    out = out.replace(new RegExp(`https?://${host}(?![\\w.-])`, 'g'), stub);
+  }
+  return out;
+}
