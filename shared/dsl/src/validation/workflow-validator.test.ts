@@ -45,6 +45,32 @@ describe('validateWorkflowDocument', () => {
     expect(() => validateWorkflowDocument(doc(tasks))).not.toThrow();
   });
 
+  it('validates a 1.0.1–1.0.3 document against the 1.0.3 schema, which takes what 1.0.0 did not', () => {
+    const widened = [
+      { whole: { set: '${ $workflow.input[0] }' } },
+      {
+        search: {
+          call: 'http',
+          with: { method: 'get', endpoint: 'https://example.com/people', headers: '${ .headers }' },
+        },
+      },
+      { greet: { run: { shell: { command: 'echo "$1"', arguments: ['hello'] } } } },
+      { build: { run: { container: { image: 'alpine:3', pullPolicy: 'always' } } } },
+    ];
+    for (const dsl of ['1.0.1', '1.0.2', '1.0.3']) {
+      expect(() => validateWorkflowDocument(doc(widened, dsl))).not.toThrow();
+    }
+    const error = errorOf(() => validateWorkflowDocument(doc(widened, '1.0.0')));
+    expect(error.details.map((d) => d.path)).toContain('/do/0/whole/set');
+  });
+
+  it('reports a 1.0.3 document’s problems against the 1.0.3 schema, folded like 1.0.0’s', () => {
+    const error = errorOf(() => validateWorkflowDocument(doc([{ greet: { sett: { message: 'hi' } } }], '1.0.3')));
+    const line = error.details.find((d) => d.path === '/do/0/greet' && d.message.startsWith('must have one of'));
+    expect(line?.message).toContain('set');
+    expect(error.message).toContain('/do/0/greet');
+  });
+
   it('rejects an unknown DSL version with a clear message', () => {
     const error = errorOf(() => validateWorkflowDocument(doc([{ a: { set: {} } }], '0.8')));
     expect(error.message).toContain('unsupported DSL version "0.8"');

@@ -1,4 +1,5 @@
-import { validate } from '@serverlessworkflow/sdk';
+import { validate as validateDsl100 } from '@serverlessworkflow/sdk';
+import { validate as validateDsl103 } from 'serverlessworkflow-sdk-1.0.3';
 import type { ErrorDetail, JsonObject } from '@wormhole/interfaces';
 import { ValidationError } from '@wormhole/interfaces';
 
@@ -18,10 +19,12 @@ export interface DocumentSummary {
 const MAX_DETAILS = 25;
 
 /**
- * Validates a Serverless Workflow document against the official 1.0.x JSON schema (shipped by
- * the spec's TypeScript SDK). The SDK pins its own schema version, 1.0.0; the 1.0.x patch releases
- * changed no structure the schema checks, so a 1.0.1–1.0.3 document is validated as 1.0.0 after
- * its version is checked here.
+ * Validates a Serverless Workflow document against the official JSON schema of its DSL version,
+ * as shipped by the spec's TypeScript SDK: a 1.0.0 document against the 1.0.0 schema (SDK 1.0.1),
+ * a 1.0.1–1.0.3 document against the 1.0.3 schema (SDK 1.0.3, installed under an alias beside
+ * it). The patch releases widened the schema (e.g. `set` and HTTP `headers`/`query` given as one
+ * runtime expression, `arguments` as a list, a container's `pullPolicy`), which the spec's own
+ * examples use; a patch-version document that the 1.0.0 schema accepts stays accepted.
  * @throws ValidationError with one detail per problem (JSON pointer and message)
  */
 export function validateWorkflowDocument(doc: unknown): DocumentSummary {
@@ -42,7 +45,7 @@ export function validateWorkflowDocument(doc: unknown): DocumentSummary {
     );
   }
   try {
-    validate('Workflow', { ...(doc as JsonObject), document: { ...(document as JsonObject), dsl: '1.0.0' } });
+    validateAgainstSchemaOf(dsl, doc as JsonObject, document as JsonObject);
   } catch (e) {
     const details = schemaErrorDetails(e instanceof Error ? e.message : String(e));
     const first = details[0];
@@ -60,6 +63,24 @@ export function validateWorkflowDocument(doc: unknown): DocumentSummary {
     ...(typeof d.title === 'string' ? { title: d.title } : {}),
     ...(typeof d.summary === 'string' ? { summary: d.summary } : {}),
   };
+}
+
+/** @throws the SDK's error when the document does not match the schema of `dsl`. */
+function validateAgainstSchemaOf(dsl: string, doc: JsonObject, document: JsonObject): void {
+  const as100 = (): void => validateDsl100('Workflow', { ...doc, document: { ...document, dsl: '1.0.0' } });
+  if (dsl === '1.0.0') {
+    as100();
+    return;
+  }
+  try {
+    validateDsl103('Workflow', { ...doc, document: { ...document, dsl: '1.0.3' } });
+  } catch (e) {
+    try {
+      as100();
+    } catch {
+      throw e; // the problems reported are those of the document's own version
+    }
+  }
 }
 
 /**
