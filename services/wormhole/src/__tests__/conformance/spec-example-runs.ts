@@ -1,0 +1,116 @@
+/*
+ * How each of the spec's examples (by file name) is run by spec-examples.e2e.test.ts. Every
+ * example is also posted to POST /workflows and must be accepted; these lists only decide whether
+ * it is then executed. An example is run when it needs no outside service other than the stubbed
+ * petstore and httpbin.
+ */
+import type { JsonValue } from '@wormhole/interfaces';
+
+export interface ExampleRun {
+  readonly input?: JsonValue;
+  /** How the run ends: an example that raises on purpose ends `faulted`. */
+  readonly status: 'completed' | 'faulted';
+  readonly output?: JsonValue;
+  readonly error?: Readonly<Record<string, JsonValue>>;
+  readonly timeoutMs?: number;
+}
+
+const NOT_IMPLEMENTED = 'https://serverlessworkflow.io/errors/not-implemented';
+
+export const EXAMPLE_RUNS: Readonly<Record<string, ExampleRun>> = {
+  'authentication-bearer-uri-format.yaml': { input: { petId: 1, token: 't' }, status: 'completed' },
+  'authentication-bearer.yaml': { input: { token: 't' }, status: 'completed' },
+  'call-http-endpoint-interpolation-shorthand.yaml': { input: { petId: 1 }, status: 'completed' },
+  'call-http-endpoint-interpolation.yaml': { input: { petId: 1 }, status: 'completed' },
+  'conditional-task.yaml': {
+    input: { customer: { age: 16 } },
+    status: 'faulted',
+    error: { status: 400, title: 'Access Forbidden', instance: '/do/0/raiseErrorIfUnderage' },
+  },
+  'do-single.yaml': { input: { petId: 1 }, status: 'completed' },
+  'emit.yaml': { status: 'completed' },
+  'raise-inline.yaml': {
+    status: 'faulted',
+    error: {
+      type: NOT_IMPLEMENTED,
+      status: 500,
+      detail: "The workflow 'raise-not-implemented:0.1.0' is a work in progress and cannot be run yet",
+    },
+  },
+  'raise-reusable.yaml': {
+    status: 'faulted',
+    error: {
+      type: NOT_IMPLEMENTED,
+      status: 500,
+      detail: "The workflow 'raise-not-implemented:0.1.0' is a work in progress and cannot be run yet",
+    },
+  },
+  'set.yaml': { input: [{ type: 'trigger' }], status: 'completed', output: { startEvent: { type: 'trigger' } } },
+  'set-expression.yaml': { input: [{ type: 'trigger' }], status: 'completed', output: { type: 'trigger' } },
+  'switch-then-string.yaml': {
+    input: { orderType: 'electronic' },
+    status: 'completed',
+    output: { validate: true, status: 'fulfilled' },
+  },
+  'try-catch.yaml': { input: { petId: 999 }, status: 'completed' },
+  'try-catch-then.yaml': { input: { petId: 999 }, status: 'completed' },
+  'try-catch-retry-inline.yaml': { input: { petId: 1 }, status: 'completed' },
+  'try-catch-retry-reusable.yaml': { input: { petId: 1 }, status: 'completed' },
+  'wait-duration-inline.yaml': { status: 'completed', timeoutMs: 40_000 },
+  'wait-duration-iso8601.yaml': { status: 'completed', timeoutMs: 40_000 },
+};
+
+const OUTSIDE = 'calls a service that is not stubbed';
+const LISTENS = 'waits for events from outside';
+
+/** Examples that are only validated, with the reason they are not run. */
+export const EXAMPLES_NOT_RUN: Readonly<Record<string, string>> = {
+  'accumulate-room-readings.yaml': LISTENS,
+  'authentication-oauth2-secret.yaml': 'needs an OAuth2 server and secrets',
+  'authentication-oauth2.yaml': 'needs an OAuth2 server',
+  'authentication-oidc-secret.yaml': 'needs an OpenID Connect server and secrets',
+  'authentication-oidc.yaml': 'needs an OpenID Connect server',
+  'authentication-reusable.yaml': 'use.authentications is not supported yet',
+  'call-asyncapi-publish.yaml': 'needs an AsyncAPI broker',
+  'call-asyncapi-subscribe-consume-amount.yaml': 'needs an AsyncAPI broker',
+  'call-asyncapi-subscribe-consume-forever-foreach.yaml': 'needs an AsyncAPI broker',
+  'call-asyncapi-subscribe-consume-until.yaml': 'needs an AsyncAPI broker',
+  'call-asyncapi-subscribe-consume-while.yaml': 'needs an AsyncAPI broker',
+  'call-custom-function-cataloged.yaml': 'loads a function from a remote catalog',
+  'call-custom-function-inline.yaml': 'use.functions is not supported yet',
+  'call-grpc.yaml': 'needs a gRPC server',
+  'call-http-query-headers-expressions.yaml': OUTSIDE,
+  'call-http-query-parameters.yaml': OUTSIDE,
+  'call-http-redirect.yaml': OUTSIDE,
+  'call-mcp.yaml': 'needs an MCP server',
+  'call-openapi-redirect.yaml': 'call: openapi is not supported yet',
+  'call-openapi.yaml': 'call: openapi is not supported yet',
+  'do-multiple.yaml': 'PUTs to /v2/pet/{petId}, which the petstore does not have',
+  'for.yaml': LISTENS,
+  'fork.yaml': OUTSIDE,
+  'listen-to-all read-envelope.yaml': LISTENS,
+  'listen-to-all.yaml': LISTENS,
+  'listen-to-any-filter.yaml': LISTENS,
+  'listen-to-any-forever-foreach.yaml': LISTENS,
+  'listen-to-any-until-condition.yaml': LISTENS,
+  'listen-to-any-until-consumed.yaml': LISTENS,
+  'listen-to-any.yaml': LISTENS,
+  'listen-to-one.yaml': LISTENS,
+  'mock-service-extension.yaml': OUTSIDE,
+  'run-container-cleanup-always.yaml': 'needs a container runtime',
+  'run-container-cleanup-eventually.yaml': 'needs a container runtime',
+  'run-container-stdin-and-arguments.yaml': 'needs a container runtime',
+  'run-container-with-name.yaml': 'needs a container runtime',
+  'run-container-with-pull-policy.yaml': 'needs a container runtime',
+  'run-container.yaml': 'needs a container runtime',
+  'run-return-all.yaml': 'needs a container runtime',
+  'run-return-code.yaml': 'needs a container runtime',
+  'run-return-none.yaml': 'needs a container runtime',
+  'run-return-stderr.yaml': 'needs a container runtime',
+  'run-script-with-stdin-and-arguments.yaml': 'run: script is not supported yet',
+  'run-shell-stdin-and-arguments.yaml': 'run: shell is not supported yet',
+  'run-subflow.yaml': 'run: workflow is not supported yet (and needs the subflow registered)',
+  'schedule-cron.yaml': OUTSIDE,
+  'schedule-event-driven.yaml': OUTSIDE,
+  'star-wars-homeworld.yaml': OUTSIDE,
+};

@@ -1,0 +1,83 @@
+/*
+ * The spec repository's examples/ against Wormhole: every document must be accepted by
+ * POST /workflows, and those that need no outside service run to the end (the petstore and
+ * httpbin are answered by local stubs, see __tests__/conformance/public-stubs.ts). The examples
+ * are the spec's content, not this repository's: CI runs them when the steering places them at
+ * ../shared/spec/examples, a developer points SPEC_EXAMPLES_DIR at a copy, e.g.
+ *   git --git-dir=<spec mirror> archive HEAD examples | tar -x -C /tmp/spec
+ *   SPEC_EXAMPLES_DIR=/tmp/spec/examples npx jest services/wormhole/src/spec-examples.e2e.test.ts
+ * Without them the suite is skipped and says so.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { EngineUnderTest, embedded } from './__tests__/engine-harness';
+import type { Api } from './__tests__/engine-harness';
+import { EXAMPLE_RUNS, EXAMPLES_NOT_RUN } from './__tests__/conformance/spec-example-runs';
+import type { PublicStubs } from './__tests__/conformance/public-stubs';
+import { rewritePublicUrls, startPublicStubs } from './__tests__/conformance/public-stubs';
+
+const beside = resolve(__dirname, '../../../../shared/spec/examples');
+const dir = process.env.SPEC_EXAMPLES_DIR || (existsSync(beside) ? beside : undefined);
+
+if (dir === undefined) {
+  describe('Serverless Workflow examples', () => {
+    it.skip('needs SPEC_EXAMPLES_DIR or ../shared/spec/examples (see README, Conformance)', () => undefined);
+  });
+  console.log(
+    'Serverless Workflow examples skipped: set SPEC_EXAMPLES_DIR to the spec’s examples (see README, Conformance)',
+  );
+} else {
+  const files = readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
+
+  describe('Serverless Workflow examples', () => {
+    let engine: EngineUnderTest;
+    let stubs: PublicStubs;
+
+    beforeAll(async () => {
+      stubs = await startPublicStubs();
+      engine = await EngineUnderTest.start(embedded());
+    });
+    afterAll(async () => {
+      await engine?.stop();
+      await stubs?.close();
+    });
+
+    it('decides for every example whether it runs (a new example must be added to one list)', () => {
+      const undecided = files.filter((f) => EXAMPLE_RUNS[f] === undefined && EXAMPLES_NOT_RUN[f] === undefined);
+      const both = files.filter((f) => EXAMPLE_RUNS[f] !== undefined && EXAMPLES_NOT_RUN[f] !== undefined);
+      expect({ undecided, both }).toEqual({ undecided: [], both: [] });
+    });
+
+    // Each example in a tenant of its own: several share a document name and version.
+    const apiFor = (n: number): Api => new (engine.api.constructor as typeof Api)(engine.api.base, `example-${n}`);
+
+    files.forEach((file, n) => {
+      const run = EXAMPLE_RUNS[file];
+      it(
+        `${file} is accepted${run ? ` and ${run.status}` : ''}`,
+        async () => {
+          const api = apiFor(n);
+          const text = rewritePublicUrls(readFileSync(join(dir, file), 'utf8'), stubs.origins);
+          const response = await fetch(`${api.base}/api/v1/${api.tenant}/workflows`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/yaml' },
+            body: text,
+          });
+          const body = (await response.json()) as { id: string };
+          if (response.status !== 201) throw new Error(`rejected: ${response.status} ${JSON.stringify(body, null, 2)}`);
+          if (run === undefined) return;
+          const id = await api.execute(body.id, run.input === undefined ? {} : { input: run.input });
+          const done = await api.until(id, undefined, run.timeoutMs ?? 20_000);
+          expect({ status: done.status, error: done.error }).toMatchObject({
+            status: run.status,
+            ...(run.error ? { error: run.error } : {}),
+          });
+          if (run.output !== undefined) expect(done.output).toEqual(run.output);
+        },
+        (run?.timeoutMs ?? 20_000) + 10_000,
+      );
+    });
+  });
+}
