@@ -20,6 +20,7 @@ import { Script } from './scripts';
 const APPEND = Script.file('events_append.lua');
 const SAVE_SNAPSHOT = Script.file('snapshot_save.lua');
 const LIST_LOGS = Script.file('logs_list.lua');
+const UPSERT_STEP = Script.file('step_upsert.lua');
 
 /** Step runs: a hash of JSON by id, ordered by a sorted set on start time. */
 export class RedisStepRunRepository implements StepRunRepository {
@@ -29,11 +30,11 @@ export class RedisStepRunRepository implements StepRunRepository {
   ) {}
 
   async upsert(tenantId: string, step: StepRun): Promise<void> {
-    await this.redis
-      .multi()
-      .hset(this.keys.steps(tenantId, step.execution_id), step.id, JSON.stringify({ ...step, tenant_id: tenantId }))
-      .zadd(this.keys.stepOrder(tenantId, step.execution_id), Date.parse(step.started_at), step.id)
-      .exec();
+    await UPSERT_STEP.run(
+      this.redis,
+      [this.keys.steps(tenantId, step.execution_id), this.keys.stepOrder(tenantId, step.execution_id)],
+      [step.id, JSON.stringify({ ...step, tenant_id: tenantId }), Date.parse(step.started_at)],
+    );
   }
 
   async listByExecution(tenantId: string, executionId: string): Promise<StepRun[]> {
@@ -112,11 +113,21 @@ export class RedisLogRepository implements LogRepository {
 
   async append(tenantId: string, entries: readonly LogEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    const pipeline = this.redis.multi();
+    const byKey = new Map<string, (string | number)[]>();
     for (const entry of entries) {
+      const key = this.keys.logs(tenantId, entry.execution_id);
       const member = JSON.stringify({ ...entry, tenant_id: tenantId, _id: newId('log') });
-      pipeline.zadd(this.keys.logs(tenantId, entry.execution_id), Date.parse(entry.timestamp), member);
+      byKey.set(key, [...(byKey.get(key) ?? []), Date.parse(entry.timestamp), member]);
     }
+    // The usual case, lines of one execution: one ZADD, atomic and auto-pipelined with the
+    // client's other commands. Lines of several executions keep the all-or-nothing MULTI.
+    const [only, ...others] = [...byKey];
+    if (only && others.length === 0) {
+      await this.redis.zadd(only[0], ...only[1]);
+      return;
+    }
+    const pipeline = this.redis.multi();
+    for (const [key, members] of byKey) pipeline.zadd(key, ...members);
     await pipeline.exec();
   }
 
