@@ -1,12 +1,17 @@
 /**
- * Completed workflows per second of the whole engine: every role in one process (the all-in-one
- * entry) on one installation, runs started over REST `concurrency` at a time, with the run
- * latency (start to completion, from the execution rows) at that load.
+ * The engine's figures on one installation, its roles in child processes (engine-processes.ts)
+ * and the load from this process over REST (load.ts): completed workflows per second at
+ * saturation per flow, start-to-completed and dispatch latency at a fixed offered load, API
+ * requests per second, worker memory per parked run, and throughput by number of workers.
  */
 import { randomUUID } from 'node:crypto';
 import type { BackendSetup, HttpStub } from '../__tests__/engine-harness';
-import { Api, FAST_ENGINE_ENV } from '../__tests__/engine-harness';
-import { bootAllInOne } from '../all-in-one';
+import { Api } from '../__tests__/engine-harness';
+import type { ApiFigures } from './api-throughput';
+import { measureApi } from './api-throughput';
+import { EngineProcesses } from './engine-processes';
+import type { FixedLoadFigures } from './load';
+import { fixedLoad, park, saturation } from './load';
 
 export const FLOWS = ['1-step', '3-step', '10-step'] as const;
 export type Flow = (typeof FLOWS)[number];
@@ -40,83 +45,129 @@ export function flowTasks(flow: Flow, stub: string): unknown[] {
   }
 }
 
-export interface EngineFigures {
-  readonly installation: string;
+export interface FlowFigures {
   readonly flow: Flow;
   readonly runs: number;
   readonly workflows_per_second: number;
-  readonly latency_ms: { readonly p50: number; readonly p99: number };
 }
 
-async function startRuns(api: Api, workflow: string, runs: number, concurrency: number): Promise<number> {
-  const started = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < runs) {
-        next++;
-        await api.execute(workflow, { input: { qty: 3 } });
-      }
-    }),
-  );
-  for (;;) {
-    const page = await api.request<{ pagination: { total: number } }>(
-      'GET',
-      `/workflows/${workflow}/executions?status=completed&limit=1`,
-    );
-    if (page.body.pagination.total >= runs) break;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return performance.now() - started;
+export interface InstallationFigures {
+  readonly installation: string;
+  /** Worker processes (0: every role in one process). */
+  readonly workers: number;
+  readonly saturation: FlowFigures[];
+  /** The 3-step flow at a fixed offered load. */
+  readonly fixed_load: FixedLoadFigures;
+  readonly api: ApiFigures;
 }
 
-async function runLatencies(api: Api, workflow: string, runs: number): Promise<number[]> {
-  const durations: number[] = [];
-  for (let page = 1; durations.length < runs; page++) {
-    const items = await api.items<{ duration_ms?: number }>(`/workflows/${workflow}/executions?limit=100&page=${page}`);
-    if (items.length === 0) break;
-    durations.push(...items.map((e) => e.duration_ms ?? 0));
-  }
-  return durations.sort((a, b) => a - b);
+export interface InstallationPlan {
+  readonly flows: readonly Flow[];
+  readonly runs: number;
+  readonly concurrency: number;
+  readonly rate: number;
+  readonly loadSeconds: number;
+  readonly apiSeconds: number;
 }
 
-/** Boots the engine on `setup`, measures each flow in turn, and tears everything down. */
-export async function measureEngine(
-  setup: BackendSetup,
-  stub: HttpStub,
-  flows: readonly Flow[],
-  runs: number,
-  concurrency: number,
-): Promise<EngineFigures[]> {
-  const app = await bootAllInOne({
-    WORKER_CONCURRENCY: String(concurrency),
-    ...FAST_ENGINE_ENV,
-    ...process.env,
-    LOG_LEVEL: 'silent',
-    ...(await setup.env()),
-  });
+const IN_FLIGHT = 50;
+
+/** Starts the roles on a fresh installation, runs `body` with a client, and removes everything. */
+async function withEngine<T>(setup: BackendSetup, workers: number, body: (api: Api) => Promise<T>): Promise<T> {
   try {
-    const api = new Api(`http://127.0.0.1:${app.port}`, `bench${randomUUID().slice(0, 8)}`);
-    const warm = await api.createWorkflow('warm-up', flowTasks('3-step', stub.url));
-    await startRuns(api, warm, 50, 10);
-    const figures: EngineFigures[] = [];
-    for (const flow of flows) {
-      const workflow = await api.createWorkflow(`bench-${flow}`, flowTasks(flow, stub.url));
-      const ms = await startRuns(api, workflow, runs, concurrency);
-      const latencies = await runLatencies(api, workflow, runs);
-      const pct = (p: number): number =>
-        latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
-      figures.push({
-        installation: setup.name,
-        flow,
-        runs,
-        workflows_per_second: Math.round(runs / (ms / 1000)),
-        latency_ms: { p50: pct(0.5), p99: pct(0.99) },
-      });
+    const engine = await EngineProcesses.start(await setup.env(), { workers });
+    try {
+      const api = new Api(engine.apiUrl, `bench${randomUUID().slice(0, 8)}`);
+      return await body(api);
+    } finally {
+      await engine.stop();
     }
-    return figures;
   } finally {
-    await app.stop();
+    await setup.cleanup();
+  }
+}
+
+async function warmUp(api: Api, stub: HttpStub): Promise<void> {
+  const warm = await api.createWorkflow('warm-up', flowTasks('3-step', stub.url));
+  await saturation(api, warm, 100, 10);
+}
+
+/** Saturation per flow, the fixed load and the API, on one installation. */
+export async function measureInstallation(
+  setup: BackendSetup,
+  workers: number,
+  stub: HttpStub,
+  plan: InstallationPlan,
+): Promise<InstallationFigures> {
+  return withEngine(setup, workers, async (api) => {
+    await warmUp(api, stub);
+    const figures: FlowFigures[] = [];
+    for (const flow of plan.flows) {
+      const workflow = await api.createWorkflow(`bench-${flow}`, flowTasks(flow, stub.url));
+      const wfs = await saturation(api, workflow, plan.runs, plan.concurrency);
+      figures.push({ flow, runs: plan.runs, workflows_per_second: wfs });
+    }
+    const steady = await api.createWorkflow('bench-fixed-load', flowTasks('3-step', stub.url));
+    const fixed = await fixedLoad(api, steady, plan.rate, plan.loadSeconds);
+    // Last: the create measurement leaves a backlog of runs for the worker.
+    const target = await api.createWorkflow('bench-api', flowTasks('1-step', stub.url));
+    const apiFigures = await measureApi(api, target, plan.apiSeconds);
+    return { installation: setup.name, workers, saturation: figures, fixed_load: fixed, api: apiFigures };
+  });
+}
+
+export interface ScalingFigures {
+  readonly workers: number;
+  readonly workflows_per_second: number;
+}
+
+/** The 3-step flow at saturation with 1, 2, 4… worker processes (the API and the executor one each). */
+export async function measureScaling(
+  setups: () => BackendSetup,
+  counts: readonly number[],
+  stub: HttpStub,
+  runs: number,
+): Promise<ScalingFigures[]> {
+  const figures: ScalingFigures[] = [];
+  for (const workers of counts) {
+    const wfs = await withEngine(setups(), workers, async (api) => {
+      await warmUp(api, stub);
+      const workflow = await api.createWorkflow('bench-scaling', flowTasks('3-step', stub.url));
+      return saturation(api, workflow, runs, IN_FLIGHT);
+    });
+    figures.push({ workers, workflows_per_second: wfs });
+  }
+  return figures;
+}
+
+export interface ParkedFigures {
+  readonly parked: number;
+  readonly rss_bytes_per_10k: number;
+  readonly heap_bytes_per_10k: number;
+}
+
+/** The worker's growth in RSS and V8 heap for runs parked in a one-hour `wait`, scaled to 10,000. */
+export async function measureParked(setup: BackendSetup, stub: HttpStub, runs: number): Promise<ParkedFigures> {
+  let engine: EngineProcesses | undefined;
+  try {
+    engine = await EngineProcesses.start(await setup.env(), { workers: 1 });
+    const api = new Api(engine.apiUrl, `bench${randomUUID().slice(0, 8)}`);
+    await warmUp(api, stub);
+    const workflow = await api.createWorkflow('bench-parked', [
+      { init: { set: { qty: '${ .qty }' } } },
+      { nap: { wait: { hours: 1 } } },
+    ]);
+    const before = await engine.workerMemory();
+    await park(api, workflow, runs, IN_FLIGHT);
+    const after = await engine.workerMemory();
+    const per10k = (bytes: number): number => Math.round((bytes * 10_000) / runs);
+    return {
+      parked: runs,
+      rss_bytes_per_10k: per10k(after.rss_bytes - before.rss_bytes),
+      heap_bytes_per_10k: per10k(after.heap_used_bytes - before.heap_used_bytes),
+    };
+  } finally {
+    await engine?.stop();
     await setup.cleanup();
   }
 }

@@ -7,17 +7,25 @@
  */
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
+import type { Percentiles } from './load';
+import { percentiles } from './load';
 
 export interface FloorFigures {
   readonly workflows_per_second: number;
-  readonly latency_ms: { readonly p50: number; readonly p99: number };
+  readonly latency_ms: Percentiles;
 }
+
+/**
+ * How runs are started: `concurrency` in flight, a new one as each completes (saturation), or
+ * `rate` per second on a schedule whatever the completions (a fixed offered load).
+ */
+export type FloorLoad = { readonly concurrency: number } | { readonly rate: number };
 
 type Entries = [string, [string, string[]][]][] | null;
 
 export async function measureFloor(
   runs: number,
-  concurrency: number,
+  load: FloorLoad,
   url = 'redis://127.0.0.1:6379',
 ): Promise<FloorFigures> {
   const prefix = `bench:floor:${randomUUID()}`;
@@ -80,7 +88,7 @@ export async function measureFloor(
         latencies.push(performance.now() - (startedAt.get(run) ?? 0));
         done++;
         if (done >= runs) finish();
-        launch();
+        if ('concurrency' in load) launch();
       }
     }
   };
@@ -112,8 +120,17 @@ export async function measureFloor(
 
   const loops = [worker(), executor()];
   const started = performance.now();
-  for (let i = 0; i < concurrency; i++) launch();
+  let schedule: NodeJS.Timeout | undefined;
+  if ('concurrency' in load) {
+    for (let i = 0; i < load.concurrency; i++) launch();
+  } else {
+    schedule = setInterval(() => {
+      const due = Math.min(runs, Math.floor(((performance.now() - started) / 1000) * load.rate) + 1);
+      while (launched < due) launch();
+    }, 2);
+  }
   await finished;
+  clearInterval(schedule);
   const seconds = (performance.now() - started) / 1000;
   stopping = true;
   await Promise.all(loops);
@@ -122,7 +139,5 @@ export async function measureFloor(
   writer.disconnect();
   workerReader.disconnect();
   executorReader.disconnect();
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number): number => Math.round((latencies[Math.floor(latencies.length * p)] ?? 0) * 10) / 10;
-  return { workflows_per_second: Math.round(runs / seconds), latency_ms: { p50: pct(0.5), p99: pct(0.99) } };
+  return { workflows_per_second: Math.round(runs / seconds), latency_ms: percentiles(latencies) };
 }

@@ -1,22 +1,33 @@
 /**
- * `npm run bench`: the engine's throughput beside the machine's floor, measured in the same run.
+ * `npm run bench`: the engine beside two baselines measured in the same run on the same machine.
  *
- * Floor: a minimal 3-step flow on raw Redis Streams (floor.ts). Engine: 1-, 3- and 10-step flows
- * (sets inline, calls to a local HTTP stub) on the Redis, Postgres + Redis Streams and embedded
- * installations, all roles in one process. Each figure is reported with its ratio to the floor,
- * printed as a table and written to bench/results/<timestamp>.json.
+ * Baseline 1, the floor: a minimal 3-step flow on raw Redis Streams (floor.ts). Baseline 2, the
+ * job-queue peer: BullMQ with a no-op processor (bullmq-baseline.ts). The engine (its roles as
+ * child processes, the load from this process over REST): 1-, 3- and 10-step flows at saturation
+ * on the Redis, Postgres + Redis Streams and embedded installations; the 3-step flow at a fixed
+ * offered load (start-to-completed and dispatch latency); API requests per second; worker memory
+ * per 10k runs parked in a wait; throughput with 1, 2 and 4 worker processes. Prints tables with
+ * ratios and writes bench/results/<timestamp>.json.
  *
- * Options: --runs N (default 1000; embedded uses half), --concurrency N (default 50), --quick
- * (200 runs, 3-step only).
+ * Options: --quick (small sizes, 3-step only: a smoke test of the bench itself), --runs N
+ * (saturation runs per flow, default 500), --rate N (offered load, default 200/s), --only a,b
+ * (sections: floor, bullmq, redis, postgres, embedded, scaling, parked), --flows a,b (1-step,
+ * 3-step, 10-step), --profile DIR (each engine
+ * process writes a V8 .cpuprofile into DIR when it stops; open it in Chrome DevTools or speedscope).
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { BackendSetup } from '../__tests__/engine-harness';
 import { embedded, postgresWithRedisStreams, redisOnly, startHttpStub } from '../__tests__/engine-harness';
-import type { EngineFigures, Flow } from './engine-measure';
-import { FLOWS, measureEngine } from './engine-measure';
+import { measureBullmq } from './bullmq-baseline';
+import type { Flow, InstallationPlan } from './engine-measure';
+import { FLOWS, measureInstallation, measureParked, measureScaling } from './engine-measure';
 import { measureFloor } from './floor';
+import type { BenchReport, BenchSections } from './report';
+import { renderReport } from './report';
+
+const SECTIONS = ['floor', 'bullmq', 'redis', 'postgres', 'embedded', 'scaling', 'parked'] as const;
+type Section = (typeof SECTIONS)[number];
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -24,53 +35,83 @@ function option(name: string, fallback: number): number {
   return value !== undefined && Number.isInteger(value) && value > 0 ? value : fallback;
 }
 
-async function main(): Promise<void> {
-  const quick = process.argv.includes('--quick');
-  const runs = quick ? 200 : option('runs', 1000);
-  const concurrency = option('concurrency', 50);
-  const flows: readonly Flow[] = quick ? ['3-step'] : FLOWS;
+function sections(): ReadonlySet<Section> {
+  const at = process.argv.indexOf('--only');
+  if (at === -1) return new Set(SECTIONS);
+  const chosen = (process.argv[at + 1] ?? '').split(',');
+  const unknown = chosen.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+  if (unknown.length > 0) {
+    throw new Error(`--only: unknown section(s) ${unknown.join(', ')}; one of ${SECTIONS.join(', ')}`);
+  }
+  return new Set(chosen as Section[]);
+}
 
-  const floor = await measureFloor(Math.max(runs * 5, 2000), concurrency);
+async function main(): Promise<void> {
+  const profileAt = process.argv.indexOf('--profile');
+  if (profileAt !== -1) process.env.BENCH_CPU_PROF_DIR = path.resolve(process.argv[profileAt + 1] ?? 'bench/profiles');
+  const quick = process.argv.includes('--quick');
+  const only = sections();
+  const rate = option('rate', 200);
+  const flowsAt = process.argv.indexOf('--flows');
+  const chosenFlows = flowsAt === -1 ? undefined : (process.argv[flowsAt + 1] ?? '').split(',');
+  if (chosenFlows?.some((f) => !(FLOWS as readonly string[]).includes(f))) {
+    throw new Error(`--flows: one or more of ${FLOWS.join(', ')}`);
+  }
+  const plan: InstallationPlan = {
+    flows: (chosenFlows as Flow[] | undefined) ?? (quick ? ['3-step'] : FLOWS),
+    runs: quick ? 100 : option('runs', 500),
+    concurrency: 50,
+    rate,
+    loadSeconds: quick ? 1 : 5,
+    apiSeconds: quick ? 1 : 3,
+  };
+  const flows: readonly Flow[] = plan.flows;
+  const date = new Date().toISOString();
+  const loadBefore = os.loadavg();
+  const report: BenchSections = { installations: [] };
+
+  if (only.has('floor')) {
+    const saturation = await measureFloor(quick ? 1000 : 5000, { concurrency: 50 });
+    const fixed = await measureFloor(rate * (quick ? 1 : 5), { rate });
+    report.floor = { saturation, fixed_load: { ...fixed, offered_per_second: rate } };
+  }
+  if (only.has('bullmq')) report.bullmq = await measureBullmq(quick ? 1000 : 10_000);
+
   const stub = await startHttpStub();
-  const results: EngineFigures[] = [];
   try {
-    const installations: [BackendSetup, number][] = [
-      [redisOnly(), runs],
-      [postgresWithRedisStreams(), runs],
-      [embedded(), Math.max(100, Math.floor(runs / 2))],
-    ];
-    for (const [setup, n] of installations) results.push(...(await measureEngine(setup, stub, flows, n, concurrency)));
+    const installations = [
+      ['redis', redisOnly, 1, plan.runs],
+      ['postgres', postgresWithRedisStreams, 1, plan.runs],
+      // One process: the embedded database cannot be shared between processes.
+      ['embedded', embedded, 0, Math.max(50, Math.floor(plan.runs / 2))],
+    ] as const;
+    for (const [section, setup, workers, runs] of installations) {
+      if (!only.has(section)) continue;
+      report.installations.push(await measureInstallation(setup(), workers, stub, { ...plan, runs, flows }));
+    }
+    if (only.has('scaling')) {
+      report.scaling = await measureScaling(redisOnly, quick ? [1, 2] : [1, 2, 4], stub, quick ? 100 : 1000);
+    }
+    if (only.has('parked')) report.parked = await measureParked(redisOnly(), stub, quick ? 200 : 2000);
   } finally {
     await stub.close();
   }
-
-  const ratio = (wfs: number): string => (wfs / floor.workflows_per_second).toFixed(3);
-  const lines = [
-    `| installation | flow | workflows/s | × floor | p50 ms | p99 ms |`,
-    `| --- | --- | ---: | ---: | ---: | ---: |`,
-    `| floor (raw Redis Streams) | 3-step | ${floor.workflows_per_second} | 1.000 | ${floor.latency_ms.p50} | ${floor.latency_ms.p99} |`,
-    ...results.map(
-      (r) =>
-        `| ${r.installation} | ${r.flow} | ${r.workflows_per_second} | ${ratio(r.workflows_per_second)} | ${r.latency_ms.p50} | ${r.latency_ms.p99} |`,
-    ),
-  ];
-  const table = lines.join('\n');
-  console.log(
-    `\n${table}\n\n${concurrency} runs in flight; ${os.cpus().length} cores; load average ${os.loadavg()[0]?.toFixed(2)}`,
-  );
-
+  const full: BenchReport = {
+    date,
+    machine: {
+      cores: os.cpus().length,
+      node: process.version,
+      load_average: { before: loadBefore, after: os.loadavg() },
+    },
+    quick,
+    ...report,
+  };
+  const text = renderReport(full);
+  console.log(`\n${text}`);
   const dir = path.resolve(__dirname, '../../../../bench/results');
   await fs.mkdir(dir, { recursive: true });
-  const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  const report = {
-    date: new Date().toISOString(),
-    machine: { cores: os.cpus().length, load_average: os.loadavg()[0], node: process.version },
-    concurrency,
-    floor,
-    engine: results.map((r) => ({ ...r, ratio_to_floor: Number(ratio(r.workflows_per_second)) })),
-    table,
-  };
-  await fs.writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+  const file = path.join(dir, `${date.replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`);
+  await fs.writeFile(file, `${JSON.stringify({ ...full, table: text }, null, 2)}\n`);
   console.log(`written to ${path.relative(process.cwd(), file)}`);
 }
 
