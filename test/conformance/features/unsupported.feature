@@ -23,3 +23,135 @@ Feature: Constructs Wormhole does not run
       detail: no executor is configured for tasks of kind 'run:container'
       instance: /do/0/build
       """
+
+  Scenario: call a2a faults with a configuration error naming the task kind
+    Given a workflow with definition:
+      """yaml
+      document: {dsl: '1.0.3', namespace: conformance, name: call-a2a, version: '1.0.0'}
+      do:
+        - ask:
+            call: a2a
+            with:
+              method: message/send
+              agentCard: {endpoint: https://agents.example/card.json}
+              parameters:
+                message: {role: user, messageId: m-1, parts: [ {kind: text, text: hello} ]}
+      """
+    When the workflow is executed
+    Then the workflow should fault with error:
+      """yaml
+      type: https://serverlessworkflow.io/spec/1.0.0/errors/configuration
+      status: 400
+      detail: no executor is configured for tasks of kind 'call:a2a'
+      instance: /do/0/ask
+      """
+
+  Scenario: call mcp faults with a configuration error naming the task kind
+    Given a workflow with definition:
+      """yaml
+      document: {dsl: '1.0.3', namespace: conformance, name: call-mcp, version: '1.0.0'}
+      do:
+        - tool:
+            call: mcp
+            with:
+              method: tools/call
+              parameters: {name: lookup, arguments: {q: pens}}
+              transport:
+                http:
+                  endpoint: https://tools.example/mcp
+      """
+    When the workflow is executed
+    Then the workflow should fault with error:
+      """yaml
+      type: https://serverlessworkflow.io/spec/1.0.0/errors/configuration
+      status: 400
+      detail: no executor is configured for tasks of kind 'call:mcp'
+      instance: /do/0/tool
+      """
+
+  Scenario: digest authentication faults the call with a configuration error
+    Given a workflow with definition:
+      """yaml
+      document: {dsl: '1.0.0', namespace: conformance, name: auth-digest, version: '1.0.0'}
+      do:
+        - fetch:
+            call: http
+            with:
+              method: get
+              endpoint:
+                uri: https://httpbin.org/get
+                authentication:
+                  digest: {username: ada, password: s3cret}
+      """
+    When the workflow is executed
+    Then the workflow should fault with error:
+      """yaml
+      type: https://serverlessworkflow.io/spec/1.0.0/errors/configuration
+      status: 400
+      detail: "authentication scheme 'digest' is not supported for call: http"
+      instance: /do/0/fetch
+      """
+
+  Scenario: a schema given as an external resource faults with a configuration error
+    Given a workflow with definition:
+      """yaml
+      document: {dsl: '1.0.0', namespace: conformance, name: external-schema, version: '1.0.0'}
+      input:
+        schema:
+          format: json
+          resource:
+            endpoint: https://schemas.example/order.json
+      do:
+        - accept:
+            set:
+              ok: true
+      """
+    When the workflow is executed
+    Then the workflow should fault with error:
+      """yaml
+      type: https://serverlessworkflow.io/spec/1.0.0/errors/configuration
+      status: 400
+      detail: only inline schemas (input.schema.document) are supported
+      instance: /input/schema
+      """
+
+  Scenario: an expression language other than jq is refused when the workflow is created
+    Given a workflow with definition:
+      """yaml
+      document: {dsl: '1.0.3', namespace: conformance, name: evaluate-javascript, version: '1.0.0'}
+      evaluate:
+        language: javascript
+        mode: strict
+      do:
+        - compute:
+            set:
+              total: ${ input.a + input.b }
+      """
+    When the workflow is executed
+    Then the workflow definition should be rejected with:
+      """yaml
+      error: VALIDATION_ERROR
+      details:
+        - path: /evaluate/language
+          message: expression language "javascript" is not supported; Wormhole evaluates jq
+      """
+
+  Scenario: loose evaluation is refused when the workflow is created
+    Given a workflow with definition:
+      """yaml
+      document: {dsl: '1.0.3', namespace: conformance, name: evaluate-loose, version: '1.0.0'}
+      evaluate:
+        language: jq
+        mode: loose
+      do:
+        - compute:
+            set:
+              total: .a + .b
+      """
+    When the workflow is executed
+    Then the workflow definition should be rejected with:
+      """yaml
+      error: VALIDATION_ERROR
+      details:
+        - path: /evaluate/mode
+      """

@@ -71,6 +71,21 @@ describe('validateWorkflowDocument', () => {
     expect(error.message).toContain('/do/0/greet');
   });
 
+  it('refuses an expression language other than jq and loose evaluation, naming the setting', () => {
+    const evaluating = (evaluate: unknown): Record<string, unknown> => ({
+      ...doc([{ a: { set: { x: '.y' } } }], '1.0.3'),
+      evaluate,
+    });
+    expect(() => validateWorkflowDocument(evaluating({ language: 'jq', mode: 'strict' }))).not.toThrow();
+    const language = errorOf(() => validateWorkflowDocument(evaluating({ language: 'javascript', mode: 'strict' })));
+    expect(language.details).toEqual([
+      { path: '/evaluate/language', message: expect.stringContaining('"javascript"') as string },
+    ]);
+    const loose = errorOf(() => validateWorkflowDocument(evaluating({ language: 'jq', mode: 'loose' })));
+    expect(loose.message).toContain('/evaluate/mode');
+    expect(loose.details).toEqual([{ path: '/evaluate/mode', message: expect.stringContaining('"loose"') as string }]);
+  });
+
   it('rejects an unknown DSL version with a clear message', () => {
     const error = errorOf(() => validateWorkflowDocument(doc([{ a: { set: {} } }], '0.8')));
     expect(error.message).toContain('unsupported DSL version "0.8"');
