@@ -144,3 +144,38 @@ Feature: call http
       status: 404
       instance: /do/0/getPet
       """
+
+  Scenario: redirect true follows a redirection, and without it a 3xx answer is an error
+    Given a workflow with definition:
+      """yaml
+      document: {dsl: '1.0.0', namespace: conformance, name: http-redirect, version: '1.0.0'}
+      do:
+        - follow:
+            call: http
+            with:
+              method: get
+              endpoint: https://httpbin.org/redirect-to?url=/get
+              redirect: true
+            export:
+              as: '${ {followedTo: .url} }'
+        - stay:
+            try:
+              - fetch:
+                  call: http
+                  with:
+                    method: get
+                    endpoint: https://httpbin.org/redirect-to?url=/get
+            catch:
+              as: e
+              do:
+                - note:
+                    set:
+                      followedTo: ${ $context.followedTo }
+                      unfollowed: ${ $e.status }
+      """
+    When the workflow is executed
+    Then the workflow should complete with output:
+      """yaml
+      followedTo: /get
+      unfollowed: 302
+      """

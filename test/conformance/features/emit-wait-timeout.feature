@@ -81,3 +81,24 @@ Feature: emit, wait and timeouts
       type: https://serverlessworkflow.io/spec/1.0.0/errors/timeout
       status: 408
       """
+
+  Scenario: a task's timeout can name one declared under use.timeouts
+    Given a workflow with definition:
+      """yaml
+      document: {dsl: '1.0.0', namespace: conformance, name: reusable-timeout, version: '1.0.0'}
+      use:
+        timeouts:
+          brief:
+            after: {milliseconds: 100}
+      do:
+        - slow:
+            wait: {seconds: 5}
+            timeout: brief
+      """
+    When the workflow is executed
+    Then the workflow should fault with error:
+      """yaml
+      type: https://serverlessworkflow.io/spec/1.0.0/errors/timeout
+      status: 408
+      instance: /do/0/slow
+      """

@@ -161,3 +161,27 @@ Feature: Raising and catching errors
       type: https://serverlessworkflow.io/spec/1.0.0/errors/communication
       status: 503
       """
+
+  Scenario: catch.exceptWhen lets an error it matches through
+    Given a workflow with definition:
+      """yaml
+      document: {dsl: '1.0.0', namespace: conformance, name: try-except-when, version: '1.0.0'}
+      do:
+        - guarded:
+            try:
+              - fail:
+                  raise:
+                    error:
+                      type: https://serverlessworkflow.io/spec/1.0.0/errors/runtime
+                      status: 500
+                      title: Fatal
+            catch:
+              as: e
+              exceptWhen: ${ $e.title == "Fatal" }
+      """
+    When the workflow is executed
+    Then the workflow should fault with error:
+      """yaml
+      status: 500
+      title: Fatal
+      """

@@ -98,7 +98,7 @@ function petstore(app: Express, ownOrigin: () => string): void {
   app.use((req, res) => notFound(res, `no route for ${req.method} ${req.path}`));
 }
 
-/** The parts of httpbin.org the features use: basic and bearer authentication, echo, statuses. */
+/** The parts of httpbin.org the features use: basic and bearer authentication, echo, statuses, redirects. */
 function httpbin(app: Express): void {
   const echo = (req: Request, res: Response): void => {
     res.json({
@@ -124,6 +124,13 @@ function httpbin(app: Express): void {
   });
   app.get('/status/:code', (req, res) => {
     res.status(Number(req.params.code)).end();
+  });
+  app.get('/redirect-to', (req, res) => {
+    const url = typeof req.query.url === 'string' ? req.query.url : '/get';
+    res
+      .status(Number(req.query.status_code ?? 302))
+      .set('Location', url)
+      .end();
   });
   app.all('/anything{/*rest}', echo);
   app.get('/get', echo);
