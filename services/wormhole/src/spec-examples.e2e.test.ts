@@ -10,8 +10,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { EngineUnderTest, embedded } from './__tests__/engine-harness';
-import type { Api } from './__tests__/engine-harness';
+import { Api, EngineUnderTest, embedded } from './__tests__/engine-harness';
 import { EXAMPLE_RUNS, EXAMPLES_NOT_RUN } from './__tests__/conformance/spec-example-runs';
 import type { PublicStubs } from './__tests__/conformance/public-stubs';
 import { rewritePublicUrls, startPublicStubs } from './__tests__/conformance/public-stubs';
@@ -32,16 +31,17 @@ if (dir === undefined) {
     .sort();
 
   describe('Serverless Workflow examples', () => {
-    let engine: EngineUnderTest;
-    let stubs: PublicStubs;
-
-    beforeAll(async () => {
-      stubs = await startPublicStubs();
-      engine = await EngineUnderTest.start(embedded());
-    });
+    // Started by the first test that needs it: jest starts concurrent tests before beforeAll ends.
+    let started: Promise<{ engine: EngineUnderTest; stubs: PublicStubs }> | undefined;
+    const ready = (): Promise<{ engine: EngineUnderTest; stubs: PublicStubs }> =>
+      (started ??= (async () => ({
+        stubs: await startPublicStubs(),
+        engine: await EngineUnderTest.start(embedded()),
+      }))());
     afterAll(async () => {
-      await engine?.stop();
-      await stubs?.close();
+      const up = await started;
+      await up?.engine.stop();
+      await up?.stubs.close();
     });
 
     it('decides for every example whether it runs (a new example must be added to one list)', () => {
@@ -50,15 +50,15 @@ if (dir === undefined) {
       expect({ undecided, both }).toEqual({ undecided: [], both: [] });
     });
 
-    // Each example in a tenant of its own: several share a document name and version.
-    const apiFor = (n: number): Api => new (engine.api.constructor as typeof Api)(engine.api.base, `example-${n}`);
-
+    // Concurrently (each in its own tenant), so the two 30-second waits overlap.
     files.forEach((file, n) => {
       const run = EXAMPLE_RUNS[file];
-      it(
+      it.concurrent(
         `${file} is accepted${run ? ` and ${run.status}` : ''}`,
         async () => {
-          const api = apiFor(n);
+          const { engine, stubs } = await ready();
+          // Each example in a tenant of its own: several share a document name and version.
+          const api = new Api(engine.api.base, `example-${n}`);
           const text = rewritePublicUrls(readFileSync(join(dir, file), 'utf8'), stubs.origins);
           const response = await fetch(`${api.base}/api/v1/${api.tenant}/workflows`, {
             method: 'POST',
