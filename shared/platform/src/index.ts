@@ -7,3 +7,4 @@ export * from './lifecycle/shutdown';
 export * from './http/health-server';
 export * from './testing/test-servers';
 export * from './health/probe-backend';
+export * from './batching/micro-batcher';

@@ -6,17 +6,26 @@ import type { Queryable } from './pool';
 import { queryRows } from './pool';
 import type { Tables } from './sql-names';
 import { Params } from './sql-names';
+import type { BatchOutcomes } from '@wormhole/platform';
+import { MicroBatcher } from '@wormhole/platform';
 
 const DEFAULT_LIMIT = 1000;
 
 /** Execution log lines. Postgres keeps them until a retention job deletes them (see HOW_IT_WORKS.md). */
 export class PostgresLogRepository implements LogRepository {
+  private readonly batcher = new MicroBatcher<readonly LogEntry[]>((appends) => this.flush(appends), 200);
+
   constructor(
     private readonly db: Queryable,
     private readonly t: Tables,
   ) {}
 
-  /** One INSERT for the whole batch; identity ids follow the batch order (the tie-break on read). */
+  /**
+   * One INSERT for the whole batch; identity ids follow the batch order (the tie-break on read).
+   * Appends issued in the same turn of the event loop (many executions projected at once) share
+   * that INSERT, in the order they were issued; a failed shared INSERT is retried append by
+   * append, so each caller gets its own outcome.
+   */
   async append(tenantId: string, entries: readonly LogEntry[]): Promise<void> {
     const stranger = entries.find((entry) => entry.tenant_id !== tenantId);
     if (stranger) {
@@ -25,15 +34,37 @@ export class PostgresLogRepository implements LogRepository {
       ]);
     }
     if (entries.length === 0) return;
+    await this.batcher.add(entries);
+  }
+
+  private async flush(appends: readonly (readonly LogEntry[])[]): Promise<BatchOutcomes | undefined> {
+    try {
+      await this.write(appends.flat());
+      return undefined;
+    } catch {
+      const outcomes: unknown[] = [];
+      for (const entries of appends) {
+        outcomes.push(
+          await this.write(entries).then(
+            () => undefined,
+            (e: unknown) => e,
+          ),
+        );
+      }
+      return outcomes;
+    }
+  }
+
+  private async write(entries: readonly LogEntry[]): Promise<void> {
     await queryRows(
       this.db,
       `INSERT INTO ${this.t.executionLogs}
          (tenant_id, execution_id, step_run_id, task, level, message, context, timestamp)
-       SELECT $1::text, e ->> 'execution_id', e ->> 'step_run_id', e ->> 'task', e ->> 'level', e ->> 'message',
-         e -> 'context', (e ->> 'timestamp')::timestamptz
-       FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS x (e, ord)
+       SELECT e ->> 'tenant_id', e ->> 'execution_id', e ->> 'step_run_id', e ->> 'task', e ->> 'level',
+         e ->> 'message', e -> 'context', (e ->> 'timestamp')::timestamptz
+       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x (e, ord)
        ORDER BY ord`,
-      [tenantId, JSON.stringify(entries)],
+      [JSON.stringify(entries)],
     );
   }
 

@@ -230,6 +230,56 @@ describeIf('postgres schema', () => {
     expect(await pg.db.steps.listByExecution(id, ex)).toEqual([step, again]);
   });
 
+  it('writes upserts and log appends of one turn together: the last upsert of a step wins, a bad row fails alone', async () => {
+    const id = tenant();
+    const ex = newId('execution');
+    const step: StepRun = {
+      id: newId('stepRun'),
+      tenant_id: id,
+      execution_id: ex,
+      task_name: 'a',
+      task_path: '/do/0/a',
+      task_type: 'set',
+      status: 'running',
+      attempt: 1,
+      started_at: new Date().toISOString(),
+    };
+    const done: StepRun = { ...step, status: 'completed', output: { ok: true }, completed_at: step.started_at };
+    const other: StepRun = {
+      ...step,
+      id: newId('stepRun'),
+      task_name: 'b',
+      started_at: new Date(Date.now() + 5).toISOString(),
+    };
+    // An attempt below 1 breaks a CHECK constraint: it fails the shared statement, then alone.
+    const bad: StepRun = { ...step, id: newId('stepRun'), attempt: 0 };
+    const line = (message: string) => ({
+      tenant_id: id,
+      execution_id: ex,
+      level: 'info' as const,
+      message,
+      timestamp: new Date().toISOString(),
+    });
+    const results = await Promise.allSettled([
+      pg.db.steps.upsert(id, step),
+      pg.db.steps.upsert(id, bad),
+      pg.db.steps.upsert(id, done),
+      pg.db.steps.upsert(id, other),
+      pg.db.logs.append(id, [line('one'), line('two')]),
+      pg.db.logs.append(id, [line('three')]),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    expect(await pg.db.steps.listByExecution(id, ex)).toEqual([done, other]);
+    expect((await pg.db.logs.list(id, ex)).map((l) => l.message)).toEqual(['one', 'two', 'three']);
+  });
+
   it('turns bad filter values into a ValidationError', async () => {
     await expect(
       pg.db.executions.list(tenant(), {

@@ -15,7 +15,6 @@ import type {
 } from '@wormhole/interfaces';
 import { NotFoundError, UnavailableError, ValidationError, ensureError } from '@wormhole/interfaces';
 import { MessageSink } from '../core/message-sink';
-import { MicroBatcher } from '../core/micro-batcher';
 import type { TransportMetrics } from '../core/metrics';
 import { transportMetrics } from '../core/metrics';
 import { Periodic } from '../core/periodic';
@@ -32,7 +31,7 @@ import type { PostgresEventStreamSettings, ResolvedPostgresSettings } from './se
 import { resolvePostgresSettings } from './settings';
 import type { Statements } from './sql';
 import { ddl, statements } from './sql';
-import { probeBackend } from '@wormhole/platform';
+import { MicroBatcher, probeBackend } from '@wormhole/platform';
 
 interface LetterRow {
   id: string;

@@ -1,7 +1,7 @@
 /** The table half of settling a message: each move is one statement. */
 import type { StreamMessage } from '@wormhole/interfaces';
 import type { Settler } from '../core/message-sink';
-import { MicroBatcher } from '../core/micro-batcher';
+import { MicroBatcher } from '@wormhole/platform';
 import { serializeEngineEvent } from '../event-schema';
 import type { TransportKeys } from '../keys';
 import type { PgPool } from './pool';

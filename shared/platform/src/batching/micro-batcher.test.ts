@@ -28,6 +28,15 @@ describe('MicroBatcher', () => {
     await expect(batcher.add(3)).resolves.toBeUndefined();
   });
 
+  it('settles each add with its own outcome when the flush returns one per item', async () => {
+    const batcher = new MicroBatcher<number>((items) =>
+      Promise.resolve(items.map((n) => (n % 2 === 0 ? undefined : new Error(`odd ${n}`)))),
+    );
+    const results = await Promise.allSettled([1, 2, 3].map((n) => batcher.add(n)));
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'rejected']);
+    expect((results[0] as PromiseRejectedResult).reason).toEqual(new Error('odd 1'));
+  });
+
   it('idle() waits for pending items', async () => {
     const seen: number[] = [];
     const batcher = new MicroBatcher<number>((items) => Promise.resolve(void seen.push(...items)));

@@ -1,8 +1,14 @@
 /**
  * Collects the items added during one turn of the event loop (or until `maxBatch`) and hands them
  * to `flush` together; each `add` resolves once its batch is flushed, or rejects with its error.
- * Batches are flushed one at a time, in order, so items added in order are written in order.
+ * Batches are flushed one at a time, in order, so items added in order are written in order; while
+ * one is being written the next one fills up (group commit).
+ *
+ * A flush may return one outcome per item (undefined: written, anything else: that item's error)
+ * when it can tell them apart, e.g. after retrying a failed batch item by item.
  */
+export type BatchOutcomes = readonly unknown[];
+
 interface Waiter<T> {
   readonly item: T;
   resolve(): void;
@@ -15,7 +21,7 @@ export class MicroBatcher<T> {
   private chain: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly flush: (items: readonly T[]) => Promise<void>,
+    private readonly flush: (items: readonly T[]) => Promise<void | BatchOutcomes>,
     private readonly maxBatch = 500,
   ) {}
 
@@ -41,8 +47,12 @@ export class MicroBatcher<T> {
     if (batch.length === 0) return;
     this.chain = this.chain.then(async () => {
       try {
-        await this.flush(batch.map((waiter) => waiter.item));
-        for (const waiter of batch) waiter.resolve();
+        const outcomes = await this.flush(batch.map((waiter) => waiter.item));
+        batch.forEach((waiter, i) => {
+          const error: unknown = outcomes ? outcomes[i] : undefined;
+          if (error === undefined) waiter.resolve();
+          else waiter.reject(error);
+        });
       } catch (e) {
         for (const waiter of batch) waiter.reject(e);
       }
