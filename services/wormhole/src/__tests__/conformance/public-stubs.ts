@@ -1,6 +1,6 @@
 /*
  * Local stand-ins for the public services the CTK features and the spec's examples call
- * (the Swagger petstore, httpbin), each an HTTP server on a free port of 127.0.0.1. Tests have no
+ * (the Swagger petstore, httpbin, the Star Wars API), each an HTTP server on a free port of 127.0.0.1. Tests have no
  * internet, and conformance must not depend on someone else's demo server being up: the runner
  * rewrites every `https://<public host>` in a definition to the stub standing in for that host
  * (`rewritePublicUrls`), keeping the path, so `https://petstore.swagger.io/v2/pet/1` is asked of
@@ -137,9 +137,49 @@ function httpbin(app: Express): void {
   app.post('/post', echo);
 }
 
+/** The Star Wars API's people and planets (swapi.dev), with links to the stub's own origin as SWAPI gives its own. */
+function swapi(app: Express, ownOrigin: () => string): void {
+  const planets = [
+    { name: 'Tatooine', climate: 'arid', terrain: 'desert', population: '200000' },
+    { name: 'Alderaan', climate: 'temperate', terrain: 'grasslands, mountains', population: '2000000000' },
+  ];
+  const people = [
+    { name: 'Luke Skywalker', height: '172', mass: '77', birth_year: '19BBY', gender: 'male', planet: 1 },
+    { name: 'C-3PO', height: '167', mass: '75', birth_year: '112BBY', gender: 'n/a', planet: 1 },
+    { name: 'Leia Organa', height: '150', mass: '49', birth_year: '19BBY', gender: 'female', planet: 2 },
+  ];
+  const person = (i: number): Record<string, unknown> => {
+    const { planet, ...fields } = people[i]!;
+    return {
+      ...fields,
+      homeworld: `${ownOrigin()}/api/planets/${planet}/`,
+      url: `${ownOrigin()}/api/people/${i + 1}/`,
+    };
+  };
+  const notFound = (res: Response): void => {
+    res.status(404).json({ detail: 'Not found' });
+  };
+  app.get('/api/people/', (req, res) => {
+    const search = typeof req.query.search === 'string' ? req.query.search.toLowerCase() : '';
+    const results = people.map((_p, i) => person(i)).filter((p) => String(p.name).toLowerCase().includes(search));
+    res.json({ count: results.length, next: null, previous: null, results });
+  });
+  app.get('/api/people/:id{/}', (req, res) => {
+    const i = Number(req.params.id) - 1;
+    if (people[i] === undefined) notFound(res);
+    else res.json(person(i));
+  });
+  app.get('/api/planets/:id{/}', (req, res) => {
+    const planet = planets[Number(req.params.id) - 1];
+    if (planet === undefined) notFound(res);
+    else res.json({ ...planet, url: `${ownOrigin()}/api/planets/${req.params.id}/` });
+  });
+}
+
 const STUBBED: Record<string, (app: Express, ownOrigin: () => string) => void> = {
   'https://petstore.swagger.io': petstore,
   'https://httpbin.org': httpbin,
+  'https://swapi.dev': swapi,
 };
 
 async function listen(app: Express): Promise<Server> {

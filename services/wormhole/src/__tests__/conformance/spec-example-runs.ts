@@ -2,7 +2,7 @@
  * How each of the spec's examples (by file name) is run by spec-examples.e2e.test.ts. Every
  * example is also posted to POST /workflows and must be accepted; these lists only decide whether
  * it is then executed. An example is run when it needs no outside service other than the stubbed
- * petstore and httpbin.
+ * petstore, httpbin and SWAPI.
  */
 import type { JsonValue } from '@wormhole/interfaces';
 
@@ -22,6 +22,9 @@ export const EXAMPLE_RUNS: Readonly<Record<string, ExampleRun>> = {
   'authentication-bearer.yaml': { input: { token: 't' }, status: 'completed' },
   'call-http-endpoint-interpolation-shorthand.yaml': { input: { petId: 1 }, status: 'completed' },
   'call-http-endpoint-interpolation.yaml': { input: { petId: 1 }, status: 'completed' },
+  'call-http-query-headers-expressions.yaml': { input: { searchQuery: 'luke' }, status: 'completed' },
+  'call-http-query-parameters.yaml': { input: { searchQuery: 'luke' }, status: 'completed' },
+  'call-http-redirect.yaml': { input: { searchQuery: 'leia' }, status: 'completed' },
   'conditional-task.yaml': {
     input: { customer: { age: 16 } },
     status: 'faulted',
@@ -52,6 +55,7 @@ export const EXAMPLE_RUNS: Readonly<Record<string, ExampleRun>> = {
     status: 'completed',
     output: { validate: true, status: 'fulfilled' },
   },
+  'star-wars-homeworld.yaml': { input: { id: 1 }, status: 'completed' },
   'try-catch.yaml': { input: { petId: 999 }, status: 'completed' },
   'try-catch-then.yaml': { input: { petId: 999 }, status: 'completed' },
   'try-catch-retry-inline.yaml': { input: { petId: 1 }, status: 'completed' },
@@ -79,9 +83,6 @@ export const EXAMPLES_NOT_RUN: Readonly<Record<string, string>> = {
   'call-custom-function-cataloged.yaml': 'loads a function from a remote catalog',
   'call-custom-function-inline.yaml': 'use.functions is not supported yet',
   'call-grpc.yaml': 'needs a gRPC server',
-  'call-http-query-headers-expressions.yaml': OUTSIDE,
-  'call-http-query-parameters.yaml': OUTSIDE,
-  'call-http-redirect.yaml': OUTSIDE,
   'call-mcp.yaml': 'needs an MCP server',
   'call-openapi-redirect.yaml': 'call: openapi is not supported yet',
   'call-openapi.yaml': 'call: openapi is not supported yet',
@@ -112,5 +113,4 @@ export const EXAMPLES_NOT_RUN: Readonly<Record<string, string>> = {
   'run-subflow.yaml': 'run: workflow is not supported yet (and needs the subflow registered)',
   'schedule-cron.yaml': OUTSIDE,
   'schedule-event-driven.yaml': OUTSIDE,
-  'star-wars-homeworld.yaml': OUTSIDE,
 };
