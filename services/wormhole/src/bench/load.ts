@@ -24,10 +24,21 @@ interface Row {
   readonly id: string;
   readonly status: string;
   readonly started_at: string;
+  readonly completed_at?: string;
   readonly duration_ms?: number;
 }
 
-/** Waits until `runs` executions of the workflow completed; fails on a faulted one or after `timeoutMs`. */
+/** When the last of the rows completed, by the engine's clock (the same machine's as ours). */
+function lastCompletion(all: readonly Row[]): number {
+  return Math.max(...all.map((r) => (r.completed_at ? Date.parse(r.completed_at) : 0)));
+}
+
+/**
+ * Waits until `runs` executions of the workflow completed; fails on a faulted one or after
+ * `timeoutMs`. Polls slowly on purpose: a status-filtered list is a scan of the tenant's runs in
+ * some backends (a Lua script over every run on Redis, blocking the server meanwhile), so a fast
+ * poll would slow down the engine it measures. Completion times come from the rows instead.
+ */
 async function untilCompleted(api: Api, workflow: string, runs: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const count = async (status: string): Promise<number> =>
@@ -37,12 +48,14 @@ async function untilCompleted(api: Api, workflow: string, runs: number, timeoutM
         `/workflows/${workflow}/executions?status=${status}&limit=1`,
       )
     ).body.pagination.total;
-  for (;;) {
+  for (let poll = 1; ; poll++) {
     if ((await count('completed')) >= runs) return;
-    const faulted = await count('faulted');
-    if (faulted > 0) throw new Error(`${faulted} runs of ${workflow} faulted`);
+    if (poll % 8 === 0) {
+      const faulted = await count('faulted');
+      if (faulted > 0) throw new Error(`${faulted} runs of ${workflow} faulted`);
+    }
     if (Date.now() > deadline) throw new Error(`runs of ${workflow} not completed after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 
@@ -60,7 +73,7 @@ async function rows(api: Api, workflow: string): Promise<Row[]> {
  * the API accepts them, timed until the last one completed.
  */
 export async function saturation(api: Api, workflow: string, runs: number, concurrency: number): Promise<number> {
-  const started = performance.now();
+  const started = Date.now();
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -71,7 +84,7 @@ export async function saturation(api: Api, workflow: string, runs: number, concu
     }),
   );
   await untilCompleted(api, workflow, runs, 120_000);
-  return Math.round(runs / ((performance.now() - started) / 1000));
+  return Math.round(runs / ((lastCompletion(await rows(api, workflow)) - started) / 1000));
 }
 
 export interface FixedLoadFigures {
@@ -139,6 +152,6 @@ export async function park(api: Api, workflow: string, runs: number, concurrency
     );
     if (waiting.body.pagination.total >= runs) return;
     if (Date.now() > deadline) throw new Error(`runs of ${workflow} not all waiting after 180 s`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
