@@ -12,6 +12,7 @@ import path from 'node:path';
 import { FAST_ENGINE_ENV } from '../__tests__/engine-harness';
 
 const BIN = path.resolve(__dirname, '../../bin/wormhole.js');
+const GC_ON_SIGNAL = path.resolve(__dirname, 'gc-on-signal.cjs');
 const BOOT_TIMEOUT_MS = 60_000;
 
 export type Role = 'all' | 'api' | 'worker' | 'executor';
@@ -62,7 +63,12 @@ export class EngineProcesses {
     const started: RoleProcess[] = [];
     const launch = async (role: Role): Promise<RoleProcess> => {
       const healthPort = role === 'all' || role === 'api' ? apiPort : await freePort();
-      const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+      const flags = [
+        '--expose-gc',
+        '--require',
+        GC_ON_SIGNAL,
+        ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
+      ];
       const child = spawn(process.execPath, [...flags, BIN, role], {
         env: { ...base, WORKER_HEALTH_PORT: String(healthPort), EXECUTOR_HEALTH_PORT: String(healthPort) },
         stdio: ['ignore', 'ignore', 'inherit'],
@@ -87,11 +93,17 @@ export class EngineProcesses {
     return new EngineProcesses(`http://127.0.0.1:${apiPort}`, started);
   }
 
-  /** Resident set size and used V8 heap of the processes running the worker role, summed. */
+  /**
+   * Resident set size and used V8 heap of the processes running the worker role, summed, each
+   * read right after a full garbage collection (gc-on-signal.cjs).
+   */
   async workerMemory(): Promise<{ rss_bytes: number; heap_used_bytes: number }> {
     let rss = 0;
     let heap = 0;
-    for (const p of this.processes.filter((r) => r.role === 'worker' || r.role === 'all')) {
+    const workers = this.processes.filter((r) => r.role === 'worker' || r.role === 'all');
+    for (const p of workers) p.child.kill('SIGUSR2');
+    await new Promise((r) => setTimeout(r, 1000));
+    for (const p of workers) {
       const status = await fs.readFile(`/proc/${p.child.pid}/status`, 'utf8');
       rss += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
       const metrics = await (await fetch(`http://127.0.0.1:${p.healthPort}/metrics`)).text();
