@@ -81,6 +81,9 @@ export class ExecutionProcessor {
     if (next.eventCount - loaded.snapshotEventCount >= this.settings.snapshotEvery || next.status === 'waiting') {
       await this.states.snapshot(this.db, tenant, event.executionid, { state: next, openSteps: open });
     }
+    // A parked run (a wait, a listen) resumes from the snapshot just saved, one read away; kept in
+    // the cache it held ~1.8 KB of heap per run (bench, after a full GC: 28 -> 10 MiB per 10k parked).
+    if (next.status === 'waiting') this.states.forget(event.executionid);
   }
 
   /**
