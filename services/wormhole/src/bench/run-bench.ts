@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     concurrency: 50,
     rate,
     loadSeconds: quick ? 1 : 5,
-    apiSeconds: quick ? 1 : 3,
+    apiSeconds: quick ? 1 : 2,
   };
   const date = new Date().toISOString();
   const loadBefore = os.loadavg();
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
       report.installations.push(await measureInstallation(setup(), workers, stub, sized));
     }
     if (only.has('scaling')) {
-      report.scaling = await measureScaling(redisOnly, quick ? [1, 2] : [1, 2, 4], stub, quick ? 100 : 600);
+      report.scaling = await measureScaling(redisOnly, quick ? [1, 2] : [1, 2, 4], stub, quick ? 100 : 400);
     }
     if (only.has('parked')) report.parked = await measureParked(redisOnly(), stub, quick ? 200 : 1000);
   } finally {
