@@ -1,7 +1,7 @@
 import type { Env, LogLevelSetting } from '@wormhole/platform';
 import { EnvReader, LOG_LEVEL_SETTINGS } from '@wormhole/platform';
 import type { StorageConfig } from '@wormhole/storage';
-import type { HttpCallSettings } from './tasks/http-call-executor';
+import type { HttpCallSettings } from './tasks/http-exchange';
 import type { TimerLoopSettings } from './timer-loop';
 import { loadStorageConfig } from '@wormhole/storage';
 import { ConfigurationError } from '@wormhole/interfaces';

@@ -13,6 +13,8 @@ import { startHealthServer, roleHealth } from '@wormhole/platform';
 import type { ExecutorConfig } from './config';
 import { TaskRunner } from './task-runner';
 import { HttpCallExecutor } from './tasks/http-call-executor';
+import { HttpExchange } from './tasks/http-exchange';
+import { OpenApiCallExecutor } from './tasks/openapi-call-executor';
 import { TaskExecutorRegistry } from './tasks/registry';
 import { TimerLoop } from './timer-loop';
 
@@ -37,7 +39,9 @@ export interface RunningExecutor {
 /** Starts the executor role with already-built dependencies (the composition root builds them). */
 export async function startExecutor(deps: ExecutorDeps): Promise<RunningExecutor> {
   const { config } = deps;
-  const registry = new TaskExecutorRegistry([new HttpCallExecutor(config.http)]);
+  // One guarded connection pool for every HTTP-based call kind.
+  const http = new HttpExchange(config.http);
+  const registry = new TaskExecutorRegistry([new HttpCallExecutor(http), new OpenApiCallExecutor(http)]);
   const runner = new TaskRunner(registry, deps.stream, deps.logger, deps.metrics, { maxAttempts: config.maxAttempts });
   const timerLoop = new TimerLoop(deps.timers, deps.stream, deps.logger, config.timers);
   const subscription: Subscription = deps.stream.subscribe(

@@ -4,4 +4,6 @@ export * from './task-runner';
 export * from './timer-loop';
 export * from './tasks/registry';
 export * from './tasks/http-call-executor';
+export * from './tasks/http-exchange';
+export * from './tasks/openapi-call-executor';
 export * from './boot';

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JsonObject, TaskRequest } from '@wormhole/interfaces';
 import { HttpCallExecutor } from './http-call-executor';
+import { HttpExchange } from './http-exchange';
 import { NetworkPolicy } from './network-policy';
 
 interface Seen {
@@ -15,7 +16,9 @@ describe('HttpCallExecutor against a local HTTP server', () => {
   let server: http.Server;
   let base = '';
   const seen: Seen[] = [];
-  const executor = new HttpCallExecutor({ timeoutMs: 500, maxResponseBytes: 1024, retryDelayMs: 250 });
+  const executor = new HttpCallExecutor(
+    new HttpExchange({ timeoutMs: 500, maxResponseBytes: 1024, retryDelayMs: 250 }),
+  );
 
   beforeAll(async () => {
     server = http.createServer((req, res) => {
@@ -190,12 +193,14 @@ describe('HttpCallExecutor against a local HTTP server', () => {
     });
 
     it('refuses a name that resolves to a blocked address, and allows what the operator opened', async () => {
-      const closed = new HttpCallExecutor({
-        timeoutMs: 500,
-        maxResponseBytes: 1024,
-        retryDelayMs: 250,
-        network: new NetworkPolicy(['127.0.0.0/8', '::1/128']),
-      });
+      const closed = new HttpCallExecutor(
+        new HttpExchange({
+          timeoutMs: 500,
+          maxResponseBytes: 1024,
+          retryDelayMs: 250,
+          network: new NetworkPolicy(['127.0.0.0/8', '::1/128']),
+        }),
+      );
       const port = new URL(base).port;
       blockedCall(
         await closed.execute(
@@ -203,12 +208,14 @@ describe('HttpCallExecutor against a local HTTP server', () => {
           new AbortController().signal,
         ),
       );
-      const opened = new HttpCallExecutor({
-        timeoutMs: 500,
-        maxResponseBytes: 1024,
-        retryDelayMs: 250,
-        network: new NetworkPolicy(['127.0.0.0/8', '::1/128'], ['127.0.0.1/32']),
-      });
+      const opened = new HttpCallExecutor(
+        new HttpExchange({
+          timeoutMs: 500,
+          maxResponseBytes: 1024,
+          retryDelayMs: 250,
+          network: new NetworkPolicy(['127.0.0.0/8', '::1/128'], ['127.0.0.1/32']),
+        }),
+      );
       expect(
         await opened.execute(request({ method: 'get', endpoint: `${base}/pets` }), new AbortController().signal),
       ).toEqual({ kind: 'completed', output: [{ name: 'rex' }] });

@@ -46,9 +46,22 @@ export function buildHttpRequest(request: TaskRequest): HttpRequestSpec {
   if (auth) headers.authorization = auth;
   headers['idempotency-key'] ??= request.idempotencyKey;
   const body = encodeBody(args.body, headers);
-  const output = (args.output ?? 'content') as HttpOutputFormat;
+  return {
+    method,
+    url,
+    headers,
+    publicHeaders,
+    body,
+    output: outputFormat(args.output),
+    followRedirects: args.redirect === true,
+  };
+}
+
+/** `output` of an HTTP-based call: `content` (default), `response` or `raw`. */
+export function outputFormat(value: JsonValue | undefined): HttpOutputFormat {
+  const output = (value ?? 'content') as HttpOutputFormat;
   if (!OUTPUTS.has(output)) throw new HttpArgumentsError('configuration', `unknown output format '${String(output)}'`);
-  return { method, url, headers, publicHeaders, body, output, followRedirects: args.redirect === true };
+  return output;
 }
 
 function readEndpoint(endpoint: unknown): { uri: string; auth?: string } {
@@ -60,7 +73,8 @@ function readEndpoint(endpoint: unknown): { uri: string; auth?: string } {
   return { uri, auth: authorizationHeader(asObject(config.authentication, 'endpoint.authentication')) };
 }
 
-function authorizationHeader(policy: Record<string, JsonValue | undefined>): string {
+/** The `Authorization` header of an inline authentication policy (basic, bearer). */
+export function authorizationHeader(policy: Record<string, JsonValue | undefined>): string {
   if (policy.basic !== undefined) {
     const basic = asObject(policy.basic, 'authentication.basic');
     const user = scalarText(basic.username ?? '');
@@ -101,13 +115,13 @@ function parseUrl(uri: string): URL {
   return url;
 }
 
-function asObject(value: unknown, what: string): Record<string, JsonValue | undefined> {
+export function asObject(value: unknown, what: string): Record<string, JsonValue | undefined> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new HttpArgumentsError('configuration', `${what} must be an object`);
   }
   return value as Record<string, JsonValue | undefined>;
 }
 
-function scalarText(value: JsonValue | undefined): string {
+export function scalarText(value: JsonValue | undefined): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }

@@ -1,0 +1,203 @@
+import { fetch } from 'undici';
+import type { Dispatcher, Headers, Response } from 'undici';
+import type { JsonValue, TaskOutcome, TaskRequest } from '@wormhole/interfaces';
+import { dslError, ensureError } from '@wormhole/interfaces';
+import { BlockedDestinationError, guardedDispatcher } from './guarded-dispatcher';
+import type { HttpRequestSpec } from './http-request';
+import { NetworkPolicy } from './network-policy';
+
+export interface HttpCallSettings {
+  /** Per-request time limit (the task's own timeout may be shorter). */
+  readonly timeoutMs: number;
+  /** Largest response body read; a larger one fails the step. */
+  readonly maxResponseBytes: number;
+  /** Delay before a network-level failure (no response at all) is tried again. */
+  readonly retryDelayMs: number;
+  /** Which addresses calls may reach; by default internal ranges are blocked (see NetworkPolicy). */
+  readonly network?: NetworkPolicy;
+}
+
+/**
+ * Sends the requests of HTTP-based calls (`call: http`, `call: openapi`) through one guarded
+ * connection pool and turns responses into task outcomes. Non-2xx responses (non-2xx/3xx with
+ * `redirect: true`) become the DSL's communication error carrying the status; failures without any
+ * response (connection refused, reset, timeout) are retryable, because the request may never have
+ * reached the server.
+ */
+export class HttpExchange {
+  private readonly dispatcher: Dispatcher;
+
+  constructor(private readonly settings: HttpCallSettings) {
+    this.dispatcher = guardedDispatcher(settings.network ?? new NetworkPolicy(), settings.timeoutMs);
+  }
+
+  /** Sends `spec` for the step `request` and reads the outcome. */
+  async send(request: TaskRequest, spec: HttpRequestSpec, signal: AbortSignal): Promise<TaskOutcome> {
+    const received = await this.receive(request, spec, signal);
+    if ('failed' in received) return received.failed;
+    const content = decodeBody(received.bytes, received.headers.get('content-type'));
+    switch (spec.output) {
+      case 'raw':
+        return { kind: 'completed', output: Buffer.from(received.bytes).toString('base64') };
+      case 'response':
+        return {
+          kind: 'completed',
+          output: {
+            request: { method: spec.method, uri: spec.url.toString(), headers: spec.publicHeaders },
+            statusCode: received.status,
+            headers: Object.fromEntries(received.headers.entries()),
+            content,
+          },
+        };
+      case 'content':
+        return { kind: 'completed', output: content };
+    }
+  }
+
+  /**
+   * GETs a document (an OpenAPI description) through the same guarded pool: its text, or the
+   * failed outcome that says why it could not be read.
+   */
+  async fetchText(request: TaskRequest, url: URL, signal: AbortSignal): Promise<{ text: string } | Failed> {
+    const spec: HttpRequestSpec = {
+      method: 'GET',
+      url,
+      headers: { accept: 'application/json, application/yaml;q=0.9, */*;q=0.5' },
+      publicHeaders: {},
+      output: 'raw',
+      followRedirects: true,
+    };
+    const received = await this.receive(request, spec, signal);
+    return 'failed' in received ? received : { text: Buffer.from(received.bytes).toString('utf8') };
+  }
+
+  /** The successful response to `spec` with its body read (within the size limit), or why not. */
+  private async receive(request: TaskRequest, spec: HttpRequestSpec, signal: AbortSignal): Promise<Received | Failed> {
+    const timeout = AbortSignal.timeout(this.settings.timeoutMs);
+    let response: Response;
+    try {
+      response = await fetch(spec.url, {
+        method: spec.method,
+        headers: spec.headers,
+        body: spec.body,
+        redirect: spec.followRedirects ? 'follow' : 'manual',
+        signal: AbortSignal.any([signal, timeout]),
+        dispatcher: this.dispatcher,
+      });
+    } catch (e) {
+      if (signal.aborted) throw ensureError(e);
+      return { failed: this.unanswered(request, spec, e, timeout.aborted) };
+    }
+    const bytes = await readLimited(response, this.settings.maxResponseBytes);
+    if (bytes === undefined) {
+      return {
+        failed: {
+          kind: 'failed',
+          error: dslError('communication', {
+            status: response.status,
+            detail: `response body exceeds ${this.settings.maxResponseBytes} bytes`,
+            instance: request.taskPath,
+          }),
+        },
+      };
+    }
+    const okLimit = spec.followRedirects ? 400 : 300;
+    if (response.status < 200 || response.status >= okLimit) {
+      return {
+        failed: {
+          kind: 'failed',
+          error: dslError('communication', {
+            status: response.status,
+            title: response.statusText || `HTTP ${response.status}`,
+            detail: `${spec.method} ${spec.url.origin}${spec.url.pathname} returned ${response.status}`,
+            instance: request.taskPath,
+          }),
+        },
+      };
+    }
+    return { status: response.status, headers: response.headers, bytes };
+  }
+
+  /** No response at all: blocked destinations fail for good, anything else may be tried again. */
+  private unanswered(request: TaskRequest, spec: HttpRequestSpec, e: unknown, timedOut: boolean): TaskOutcome {
+    const blocked = blockedCause(e);
+    if (blocked) {
+      // Not retried: the destination will not become allowed by waiting.
+      return {
+        kind: 'failed',
+        error: dslError('authorization', {
+          title: 'Destination not allowed',
+          detail: `${spec.method} ${spec.url.origin}: ${blocked.message} (HTTP_CALL_BLOCKED_NETWORKS); an operator can allow it with HTTP_CALL_ALLOWED_NETWORKS`,
+          instance: request.taskPath,
+        }),
+      };
+    }
+    const detail = timedOut
+      ? `no response from ${spec.url.origin} within ${this.settings.timeoutMs} ms`
+      : `${spec.method} ${spec.url.origin}${spec.url.pathname} failed: ${describeFetchError(e)}`;
+    return {
+      kind: 'retryable',
+      error: dslError(timedOut ? 'timeout' : 'communication', { detail, instance: request.taskPath }),
+      delayMs: this.settings.retryDelayMs,
+    };
+  }
+}
+
+interface Received {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly bytes: Uint8Array;
+}
+
+interface Failed {
+  readonly failed: TaskOutcome;
+}
+
+async function readLimited(response: Response, limit: number): Promise<Uint8Array | undefined> {
+  const declared = Number(response.headers.get('content-length') ?? '0');
+  if (declared > limit) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  if (!response.body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    total += chunk.byteLength;
+    if (total > limit) {
+      await response.body.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** JSON bodies are parsed; anything else is returned as text (empty body → null). */
+function decodeBody(bytes: Uint8Array, contentType: string | null): JsonValue {
+  const text = Buffer.from(bytes).toString('utf8');
+  if (text.length === 0) return null;
+  if (contentType && /[/+]json\b/i.test(contentType)) {
+    try {
+      return JSON.parse(text) as JsonValue;
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+function describeFetchError(e: unknown): string {
+  const error = ensureError(e);
+  const cause = (error as { cause?: unknown }).cause;
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : error.message;
+}
+
+function blockedCause(e: unknown): BlockedDestinationError | undefined {
+  for (let current: unknown = e, depth = 0; current && depth < 5; depth++) {
+    if (current instanceof BlockedDestinationError) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
