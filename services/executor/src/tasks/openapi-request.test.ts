@@ -135,7 +135,7 @@ describe('buildOpenApiRequest', () => {
   ])('refuses %j with a %s error', (args, kind, message) => {
     let thrown: unknown;
     try {
-      build(petstore, args as JsonObject);
+      build(petstore, args);
     } catch (e) {
       thrown = e;
     }
