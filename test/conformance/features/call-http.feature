@@ -179,3 +179,31 @@ Feature: call http
       followedTo: /get
       unfollowed: 302
       """
+
+  Scenario: a call names an authentication policy declared under use.authentications
+    Given a workflow with definition:
+      """yaml
+      document: {dsl: '1.0.0', namespace: conformance, name: http-auth-by-name, version: '1.0.0'}
+      use:
+        authentications:
+          members:
+            basic:
+              username: ${ .user }
+              password: ${ .password }
+      do:
+        - login:
+            call: http
+            with:
+              method: get
+              endpoint:
+                uri: https://httpbin.org/basic-auth/{user}/{password}
+                authentication:
+                  use: members
+      """
+    And the workflow input is:
+      """yaml
+      user: ada
+      password: lovelace
+      """
+    When the workflow is executed
+    Then the workflow should complete

@@ -122,6 +122,51 @@ describe('decide: tasks handed to the executor', () => {
     expect(decision.state.error).toEqual(error);
   });
 
+  it('hands over a named authentication policy inline, its expressions evaluated', () => {
+    const r = run(`
+use:
+  authentications:
+    petstoreAuth:
+      basic:
+        username: \${ .user }
+        password: admin
+do:
+  - login:
+      call: openapi
+      with:
+        document: { endpoint: https://petstore.swagger.io/v2/swagger.json }
+        operationId: loginUser
+        authentication:
+          use: petstoreAuth
+`);
+    r.receive(started({ user: 'alice' }));
+    expect(r.last('io.wormhole.task.requested').data.task).toEqual({
+      call: 'openapi',
+      with: {
+        document: { endpoint: 'https://petstore.swagger.io/v2/swagger.json' },
+        operationId: 'loginUser',
+        authentication: { basic: { username: 'alice', password: 'admin' } },
+      },
+    });
+  });
+
+  it('faults with a configuration error naming an authentication policy the document does not declare', () => {
+    const r = run(`
+do:
+  - login:
+      call: http
+      with:
+        method: get
+        endpoint: { uri: https://example.com/, authentication: { use: missing } }
+`);
+    const decision = r.receive(started({}));
+    expect(trace(decision.events)).toEqual(['task.started login', 'task.failed login', 'execution.faulted']);
+    expect(decision.state.error).toMatchObject({
+      type: DSL_ERROR_TYPES.configuration.type,
+      detail: "no authentication policy named 'missing' in use.authentications",
+    });
+  });
+
   it('ignores a task.started written by someone else (no runtime payload)', () => {
     const r = run(PETS);
     const before = r.receive(started({ petId: 1 })).state;

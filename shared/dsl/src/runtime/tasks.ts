@@ -9,6 +9,7 @@ import { draft } from './events';
 import type { EventDraft } from './events';
 import type { ExpressionArguments } from './expressions';
 import { evaluateCondition, evaluateField, evaluateValue } from './expressions';
+import { resolveAuthenticationReferences } from './authentications';
 import { runFor, runFork } from './composites';
 import { emitEvent } from './emit';
 import { enterList, follow } from './flow';
@@ -243,7 +244,8 @@ function requestTask(ctx: StepContext, entry: TaskEntry, run: TaskRun, args: Exp
   if (entry.type === 'run' && process !== null && typeof process === 'object' && 'workflow' in process) {
     throw unsupportedFault("'run: workflow' is not supported yet");
   }
-  const task = evaluateValue(ctx.evaluator, definition, run.input, args);
+  const withPolicies = resolveAuthenticationReferences(ctx.document, definition as JsonObject);
+  const task = evaluateValue(ctx.evaluator, withPolicies, run.input, args);
   if (task === null || typeof task !== 'object' || Array.isArray(task)) {
     throw new Error('evaluated task is not an object');
   }
