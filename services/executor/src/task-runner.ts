@@ -149,12 +149,23 @@ function ref(data: EngineEventOf<'io.wormhole.task.requested'>['data']): {
   return { task_path: data.task_path, task_name: data.task_name, task_type: data.task_type };
 }
 
+/**
+ * Task kinds of DSL 1.0.x that Wormhole has no executor for (README, "DSL support"): the error
+ * says so plainly, instead of suggesting that an operator could configure one.
+ */
+const NOT_SUPPORTED_KINDS: ReadonlySet<string> = new Set([
+  'call:grpc',
+  'call:asyncapi',
+  'call:a2a',
+  'call:mcp',
+  'run:container',
+]);
+
 function unsupported(kind: string, taskPath: string): DslError {
-  return dslError('configuration', {
-    title: 'Unsupported task',
-    detail: `no executor is configured for tasks of kind '${kind}'`,
-    instance: taskPath,
-  });
+  const detail = NOT_SUPPORTED_KINDS.has(kind)
+    ? `tasks of kind '${kind}' are not supported by Wormhole`
+    : `no executor is configured for tasks of kind '${kind}'`;
+  return dslError('configuration', { title: 'Unsupported task', detail, instance: taskPath });
 }
 
 /** An executor that throws has a bug; the step fails with a runtime error rather than looping. */

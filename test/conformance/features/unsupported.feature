@@ -20,7 +20,7 @@ Feature: Constructs Wormhole does not run
       type: https://serverlessworkflow.io/spec/1.0.0/errors/configuration
       status: 400
       title: Unsupported task
-      detail: no executor is configured for tasks of kind 'run:container'
+      detail: tasks of kind 'run:container' are not supported by Wormhole
       instance: /do/0/build
       """
 
@@ -42,7 +42,7 @@ Feature: Constructs Wormhole does not run
       """yaml
       type: https://serverlessworkflow.io/spec/1.0.0/errors/configuration
       status: 400
-      detail: no executor is configured for tasks of kind 'call:a2a'
+      detail: tasks of kind 'call:a2a' are not supported by Wormhole
       instance: /do/0/ask
       """
 
@@ -65,7 +65,7 @@ Feature: Constructs Wormhole does not run
       """yaml
       type: https://serverlessworkflow.io/spec/1.0.0/errors/configuration
       status: 400
-      detail: no executor is configured for tasks of kind 'call:mcp'
+      detail: tasks of kind 'call:mcp' are not supported by Wormhole
       instance: /do/0/tool
       """
 
@@ -154,4 +154,29 @@ Feature: Constructs Wormhole does not run
       error: VALIDATION_ERROR
       details:
         - path: /evaluate/mode
+      """
+
+  Scenario: call grpc faults with a configuration error saying Wormhole does not support it
+    Given a workflow with definition:
+      """yaml
+      document: {dsl: '1.0.0', namespace: conformance, name: call-grpc, version: '1.0.0'}
+      do:
+        - greet:
+            call: grpc
+            with:
+              proto:
+                endpoint: https://example.com/greet.proto
+              service:
+                name: GreeterApi.Greeter
+                host: greeter
+                port: 50051
+              method: SayHello
+      """
+    When the workflow is executed
+    Then the workflow should fault with error:
+      """yaml
+      type: https://serverlessworkflow.io/spec/1.0.0/errors/configuration
+      status: 400
+      detail: tasks of kind 'call:grpc' are not supported by Wormhole
+      instance: /do/0/greet
       """
