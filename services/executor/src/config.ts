@@ -2,6 +2,7 @@ import type { Env, LogLevelSetting } from '@wormhole/platform';
 import { EnvReader, LOG_LEVEL_SETTINGS } from '@wormhole/platform';
 import type { StorageConfig } from '@wormhole/storage';
 import type { HttpCallSettings } from './tasks/http-exchange';
+import type { RunProcessSettings } from './tasks/run-process-executor';
 import type { TimerLoopSettings } from './timer-loop';
 import { loadStorageConfig } from '@wormhole/storage';
 import { ConfigurationError } from '@wormhole/interfaces';
@@ -19,6 +20,8 @@ export interface ExecutorConfig {
   /** Attempts at a step that fails transiently (no response) before it fails for good. */
   readonly maxAttempts: number;
   readonly http: HttpCallSettings;
+  /** `run: shell` and `run: script`: off unless enabled, then time- and output-limited. */
+  readonly processes: RunProcessSettings;
   readonly timers: TimerLoopSettings;
 }
 
@@ -37,6 +40,12 @@ export function loadExecutorConfig(env: Env): ExecutorConfig {
       maxResponseBytes: r.int('HTTP_CALL_MAX_RESPONSE_BYTES', 10 * 1024 * 1024, { min: 1 }),
       retryDelayMs: r.int('HTTP_CALL_RETRY_DELAY_MS', 1000, { min: 0, max: 600000 }),
       network: networkPolicy(r),
+    },
+    processes: {
+      shellEnabled: r.bool('RUN_SHELL_ENABLED', false),
+      scriptEnabled: r.bool('RUN_SCRIPT_ENABLED', false),
+      timeoutMs: r.int('RUN_PROCESS_TIMEOUT_MS', 60000, { min: 1, max: 3600000 }),
+      maxOutputBytes: r.int('RUN_PROCESS_MAX_OUTPUT_BYTES', 1024 * 1024, { min: 1 }),
     },
     timers: {
       pollMs: r.int('TIMER_POLL_MS', 20, { min: 1, max: 60000 }),

@@ -15,6 +15,7 @@ import { TaskRunner } from './task-runner';
 import { HttpCallExecutor } from './tasks/http-call-executor';
 import { HttpExchange } from './tasks/http-exchange';
 import { OpenApiCallExecutor } from './tasks/openapi-call-executor';
+import { ScriptRunExecutor, ShellRunExecutor } from './tasks/run-process-executor';
 import { TaskExecutorRegistry } from './tasks/registry';
 import { TimerLoop } from './timer-loop';
 
@@ -41,7 +42,12 @@ export async function startExecutor(deps: ExecutorDeps): Promise<RunningExecutor
   const { config } = deps;
   // One guarded connection pool for every HTTP-based call kind.
   const http = new HttpExchange(config.http);
-  const registry = new TaskExecutorRegistry([new HttpCallExecutor(http), new OpenApiCallExecutor(http)]);
+  const registry = new TaskExecutorRegistry([
+    new HttpCallExecutor(http),
+    new OpenApiCallExecutor(http),
+    new ShellRunExecutor(config.processes),
+    new ScriptRunExecutor(config.processes),
+  ]);
   const runner = new TaskRunner(registry, deps.stream, deps.logger, deps.metrics, { maxAttempts: config.maxAttempts });
   const timerLoop = new TimerLoop(deps.timers, deps.stream, deps.logger, config.timers);
   const subscription: Subscription = deps.stream.subscribe(

@@ -6,4 +6,5 @@ export * from './tasks/registry';
 export * from './tasks/http-call-executor';
 export * from './tasks/http-exchange';
 export * from './tasks/openapi-call-executor';
+export * from './tasks/run-process-executor';
 export * from './boot';

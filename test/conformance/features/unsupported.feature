@@ -180,3 +180,22 @@ Feature: Constructs Wormhole does not run
       detail: tasks of kind 'call:grpc' are not supported by Wormhole
       instance: /do/0/greet
       """
+
+  Scenario: run shell is off unless an operator enables it, and the error says how
+    Given a workflow with definition:
+      """yaml
+      document: {dsl: '1.0.0', namespace: conformance, name: run-shell-off, version: '1.0.0'}
+      do:
+        - greet:
+            run:
+              shell:
+                command: echo hello
+      """
+    When the workflow is executed
+    Then the workflow should fault with error:
+      """yaml
+      type: https://serverlessworkflow.io/spec/1.0.0/errors/configuration
+      status: 400
+      detail: tasks of kind 'run:shell' are disabled on this installation; an operator can enable them with RUN_SHELL_ENABLED=true
+      instance: /do/0/greet
+      """
