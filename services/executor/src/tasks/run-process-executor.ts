@@ -51,8 +51,9 @@ abstract class RunProcessExecutor implements TaskExecutor {
       const process = asObject(run[this.kind.slice('run:'.length)], this.kind.replace(':', '.'));
       spec = this.spec(process, environment(process.environment));
       returnAs = (run.return ?? 'stdout') as ReturnAs;
-      if (!RETURNS.has(returnAs))
-        {throw new HttpArgumentsError('configuration', `unknown run.return '${scalarText(run.return)}'`);}
+      if (!RETURNS.has(returnAs)) {
+        throw new HttpArgumentsError('configuration', `unknown run.return '${scalarText(run.return)}'`);
+      }
       awaited = run.await !== false;
     } catch (e) {
       return argumentsFailure(request, e);
