@@ -18,6 +18,9 @@ import { rewritePublicUrls, startPublicStubs } from './__tests__/conformance/pub
 const beside = resolve(__dirname, '../../../../shared/spec/examples');
 const dir = process.env.SPEC_EXAMPLES_DIR || (existsSync(beside) ? beside : undefined);
 
+// The run: shell and run: script examples run too: an operator's choice, off by default.
+const RUN_PROCESSES = { RUN_SHELL_ENABLED: 'true', RUN_SCRIPT_ENABLED: 'true' };
+
 if (dir === undefined) {
   describe('Serverless Workflow examples', () => {
     it.skip('needs SPEC_EXAMPLES_DIR or ../shared/spec/examples (see README, Conformance)', () => undefined);
@@ -36,7 +39,7 @@ if (dir === undefined) {
     const ready = (): Promise<{ engine: EngineUnderTest; stubs: PublicStubs }> =>
       (started ??= (async () => ({
         stubs: await startPublicStubs(),
-        engine: await EngineUnderTest.start(embedded()),
+        engine: await EngineUnderTest.start(embedded(), RUN_PROCESSES),
       }))());
     afterAll(async () => {
       const up = await started;
