@@ -8,6 +8,7 @@ import { requestContext } from './http/context';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { DEFAULT_TENANT, bindTenant } from './http/tenant';
 import { deadLetterRoutes } from './routes/dead-letters';
+import { eventRoutes } from './routes/events';
 import { executionRoutes } from './routes/executions';
 import { operationRoutes } from './routes/operations';
 import { statsRoutes } from './routes/stats';
@@ -44,6 +45,7 @@ export function createApp(deps: ApiDeps): Express {
   const tenantRouter = express.Router({ mergeParams: true });
   tenantRouter.use(workflowRoutes(deps.db, executions, deps.metrics));
   tenantRouter.use(executionRoutes(deps.db, executions));
+  tenantRouter.use(eventRoutes(deps.stream));
   tenantRouter.use(deadLetterRoutes(deps.stream));
   tenantRouter.use(statsRoutes(deps.db));
 

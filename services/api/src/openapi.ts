@@ -161,6 +161,25 @@ function tenantPaths(prefix: string): Record<string, Schema> {
         },
       },
     },
+    [`${prefix}/events`]: {
+      post: {
+        summary:
+          'Publish CloudEvents to the executions waiting in listen (duplicates by source and id are ignored; events sent before a listen starts are not kept)',
+        parameters: [tenantParam],
+        requestBody: {
+          required: true,
+          content: {
+            ...json({ oneOf: [ref('CloudEvent'), { type: 'array', minItems: 1, items: ref('CloudEvent') }] }),
+            'application/cloudevents+json': { schema: ref('CloudEvent') },
+            'application/cloudevents-batch+json': { schema: { type: 'array', items: ref('CloudEvent') } },
+          },
+        },
+        responses: {
+          202: ok('Accepted', { type: 'object', properties: { accepted: { type: 'integer' } } }),
+          ...errors(400, 413, 415),
+        },
+      },
+    },
     [`${prefix}/dlq`]: {
       get: {
         summary: 'Dead-lettered messages',
@@ -186,6 +205,23 @@ function tenantPaths(prefix: string): Record<string, Schema> {
 }
 
 const schemas: Record<string, Schema> = {
+  CloudEvent: {
+    type: 'object',
+    description: 'A CloudEvents 1.0 event in structured JSON mode',
+    required: ['specversion', 'id', 'source', 'type'],
+    properties: {
+      specversion: { type: 'string', enum: ['1.0'] },
+      id: { type: 'string', minLength: 1 },
+      source: { type: 'string', minLength: 1 },
+      type: { type: 'string', minLength: 1 },
+      subject: { type: 'string' },
+      time: { type: 'string', format: 'date-time' },
+      datacontenttype: { type: 'string' },
+      dataschema: { type: 'string' },
+      data: {},
+    },
+    additionalProperties: true,
+  },
   Error: {
     type: 'object',
     required: ['error', 'message', 'request_id'],

@@ -1,5 +1,5 @@
 import type { Database, EngineEvent, EventStream, Logger, Metrics, StoredEngineEvent } from '@wormhole/interfaces';
-import { ConflictError, dslError, engineEvent, ensureError } from '@wormhole/interfaces';
+import { ConflictError, dslError, engineEvent, ensureError, eventPublishedEvent } from '@wormhole/interfaces';
 import type { Decision, ExecutionState, ExpressionEvaluator, PendingWork, WorkflowDocument } from '@wormhole/dsl';
 import { applyEvent, decide, initialState, markPersisted, pendingWork } from '@wormhole/dsl';
 import type { DefinitionCache } from './definition-cache';
@@ -8,7 +8,7 @@ import type { LoadedExecution } from './state-loader';
 import { loadState } from './state-loader';
 import { persistProjection } from './persist';
 
-/** Events the other services act on; everything else stays in the history only. */
+/** Events the other services act on; everything else (but `event.emitted`) stays in the history only. */
 const OUTBOUND: ReadonlySet<EngineEvent['type']> = new Set([
   'io.wormhole.task.requested',
   'io.wormhole.timer.scheduled',
@@ -157,6 +157,10 @@ export class ExecutionProcessor {
   private async publish(events: readonly EngineEvent[]): Promise<void> {
     for (const event of events) {
       if (OUTBOUND.has(event.type)) await this.stream.publish(stripSequence(event));
+      // An emitted event goes to the tenant's event stream, to reach listens like a posted one.
+      if (event.type === 'io.wormhole.event.emitted') {
+        await this.stream.publish(eventPublishedEvent(event.tenantid, event.data.event, 'wormhole/worker'));
+      }
     }
   }
 }

@@ -170,6 +170,7 @@ export function project(subject: Subject, events: readonly StoredEngineEvent[], 
         break;
       case 'io.wormhole.event.emitted':
       case 'io.wormhole.event.received':
+      case 'io.wormhole.event.published':
         log(
           event,
           'debug',

@@ -30,6 +30,7 @@ const PAYLOADS: Readonly<Record<EngineEventType, PayloadSchema>> = {
   'io.wormhole.timer.fired': { ...TASK_REF, timer_id: 'string' },
   'io.wormhole.event.emitted': { event: 'object' },
   'io.wormhole.event.received': { event: 'object' },
+  'io.wormhole.event.published': { event: 'object' },
 };
 
 const ENVELOPE_STRINGS = ['id', 'source', 'tenantid', 'workflowid', 'executionid'] as const;

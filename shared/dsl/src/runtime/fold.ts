@@ -82,6 +82,8 @@ const handlers: { readonly [K in EngineEventType]: Handler<K> } = {
   // Recorded in the history; `emit` and `listen` will give them a meaning for the state.
   'io.wormhole.event.emitted': (state) => state,
   'io.wormhole.event.received': (state) => state,
+  // Tenant-stream traffic for the router; never in an execution's history.
+  'io.wormhole.event.published': (state) => state,
 };
 
 /**

@@ -48,6 +48,11 @@ export interface EngineEventPayloads {
   'io.wormhole.timer.fired': TaskRef & { timer_id: string };
   'io.wormhole.event.emitted': { event: CloudEvent };
   'io.wormhole.event.received': { event: CloudEvent };
+  /**
+   * A CloudEvent posted to `POST /events` or emitted by a workflow, on its tenant's event stream
+   * (`workflowid` and `executionid` are `TENANT_EVENTS_ID`), on its way to the listens that match.
+   */
+  'io.wormhole.event.published': { event: CloudEvent };
 }
 
 export type TimerKind = 'wait' | 'retry' | 'timeout';
@@ -77,6 +82,7 @@ export const ENGINE_EVENT_TYPES = [
   'io.wormhole.timer.fired',
   'io.wormhole.event.emitted',
   'io.wormhole.event.received',
+  'io.wormhole.event.published',
 ] as const satisfies readonly EngineEventType[];
 
 /** Extension attributes every engine event carries (CloudEvents extension names are lower-case). */
@@ -137,4 +143,45 @@ export function executionStartedEvent(
     { input: execution.input, workflow_version: execution.workflow_version },
     { id: `${execution.id}.started` },
   );
+}
+
+/**
+ * The `workflowid` and `executionid` of events on a tenant's event stream. Workflow ids are
+ * prefixed ULIDs (`wf_…`), so this stream never collides with a workflow's stream.
+ */
+export const TENANT_EVENTS_ID = 'tenant-events';
+
+/**
+ * A CloudEvent on its way to a tenant's listeners. The id derives from the event's (`source`,
+ * `id`), so the same event published twice is one event wherever ids are deduplicated.
+ */
+export function eventPublishedEvent(
+  tenantId: string,
+  event: CloudEvent,
+  source: string,
+): EngineEventOf<'io.wormhole.event.published'> {
+  return engineEvent(
+    'io.wormhole.event.published',
+    source,
+    { tenantid: tenantId, workflowid: TENANT_EVENTS_ID, executionid: TENANT_EVENTS_ID },
+    { event },
+    { id: `evp_${cloudEventKey(event)}` },
+  );
+}
+
+/** A stable, id-safe key of a CloudEvent's identity (`source`, `id`), as the spec defines it. */
+export function cloudEventKey(event: Pick<CloudEvent, 'source' | 'id'>): string {
+  return fnv1a64(`${event.source}\u0000${event.id}`);
+}
+
+// Two independent 32-bit FNV-1a hashes: stable across processes, no I/O, no crypto import here.
+function fnv1a64(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193) >>> 0;
+    b = Math.imul(b ^ c, 0x01000193 + 2) >>> 0;
+  }
+  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
 }

@@ -32,6 +32,7 @@ export const EVENT_DATA_FIELDS: { readonly [K in EngineEventType]: readonly (key
   'io.wormhole.timer.fired': [],
   'io.wormhole.event.emitted': ['event'],
   'io.wormhole.event.received': ['event'],
+  'io.wormhole.event.published': ['event'],
 };
 
 /** Where a value goes: stays in the row or event (possibly escaped), or out of line as this JSON text. */
