@@ -349,6 +349,45 @@ describe.each(testBackends())('REST API on %s', (backend) => {
       expect((await request(limited).post(`/api/v1/${calm}/workflows/${calmWf}/execute`).send({})).status).toBe(202);
     });
 
+    it('answers 429 RATE_LIMITED with Retry-After once a tenant starts faster than its rate, other tenants unaffected', async () => {
+      const limited = createApp({
+        // One start per minute after a burst of 2: the test cannot outrun a refill.
+        config: {
+          bodyLimitBytes: 64 * 1024,
+          tenantMode: true,
+          cancelWaitMs: 50,
+          tenantStartRate: 1 / 60,
+          tenantStartBurst: 2,
+        },
+        db,
+        stream,
+        logger: new MemoryLogger(),
+        metrics: new PromMetrics({ processMetrics: false }),
+      });
+      const fast = `t${randomUUID().slice(0, 8)}`;
+      const slow = `t${randomUUID().slice(0, 8)}`;
+      const workflowOf = async (t: string): Promise<string> =>
+        (
+          (
+            await request(limited)
+              .post(`/api/v1/${t}/workflows`)
+              .send({ name: 'w', definition: definition('w') })
+          ).body as { id: string }
+        ).id;
+      const [fastWf, slowWf] = [await workflowOf(fast), await workflowOf(slow)];
+      for (let i = 0; i < 2; i++) {
+        expect((await request(limited).post(`/api/v1/${fast}/workflows/${fastWf}/execute`).send({})).status).toBe(202);
+      }
+      const refused = await request(limited).post(`/api/v1/${fast}/workflows/${fastWf}/execute`).send({});
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(59);
+      expect(refused.body).toMatchObject({ error: 'RATE_LIMITED', request_id: expect.any(String) });
+      expect(refused.body.message).toContain('TENANT_START_RATE');
+      expect((await request(limited).post(`/api/v1/${slow}/workflows/${slowWf}/execute`).send({})).status).toBe(202);
+      // Other routes of the limited tenant are not rate limited.
+      expect((await request(limited).get(`/api/v1/${fast}/workflows/${fastWf}`)).status).toBe(200);
+    });
+
     it('echoes a sane X-Request-ID and makes one up otherwise', async () => {
       const echoed = await request(app).get('/health').set('X-Request-ID', 'trace-123');
       expect(echoed.headers['x-request-id']).toBe('trace-123');

@@ -3,6 +3,7 @@ import type { Express, NextFunction, Request, Response } from 'express';
 import type { BackendHealth, Database, EventStream, Logger, Metrics } from '@wormhole/interfaces';
 import type { ApiConfig } from './config';
 import { ExecutionService } from './engine/execution-service';
+import { StartRateLimiter } from './engine/start-rate-limiter';
 import { bodyReader } from './http/body';
 import { requestContext } from './http/context';
 import { errorHandler, notFoundHandler } from './http/errors';
@@ -17,7 +18,7 @@ import { roleHealth } from '@wormhole/platform';
 
 export interface ApiDeps {
   readonly config: Pick<ApiConfig, 'bodyLimitBytes' | 'tenantMode' | 'cancelWaitMs'> &
-    Partial<Pick<ApiConfig, 'maxActiveExecutionsPerTenant'>>;
+    Partial<Pick<ApiConfig, 'maxActiveExecutionsPerTenant' | 'tenantStartRate' | 'tenantStartBurst'>>;
   readonly db: Database;
   readonly stream: EventStream;
   readonly logger: Logger;
@@ -41,6 +42,7 @@ export function createApp(deps: ApiDeps): Express {
   const executions = new ExecutionService(deps.db, deps.stream, {
     cancelWaitMs: deps.config.cancelWaitMs,
     maxActivePerTenant: deps.config.maxActiveExecutionsPerTenant ?? 0,
+    ...startLimiter(deps.config),
   });
   const tenantRouter = express.Router({ mergeParams: true });
   tenantRouter.use(workflowRoutes(deps.db, executions, deps.metrics));
@@ -57,6 +59,12 @@ export function createApp(deps: ApiDeps): Express {
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;
+}
+
+function startLimiter(config: ApiDeps['config']): { startLimiter?: StartRateLimiter } {
+  const rate = config.tenantStartRate ?? 0;
+  if (rate <= 0) return {};
+  return { startLimiter: new StartRateLimiter(rate, config.tenantStartBurst ?? Math.max(1, Math.ceil(rate))) };
 }
 
 /** Request latency by method, route pattern (bounded cardinality, never the raw path) and status. */

@@ -18,6 +18,10 @@ export interface ApiConfig {
   readonly cancelWaitMs: number;
   /** Executions one tenant may have pending, running or waiting at once; 0: no limit. */
   readonly maxActiveExecutionsPerTenant: number;
+  /** Execution starts per second one tenant may make, per API process; 0: no limit. */
+  readonly tenantStartRate: number;
+  /** Starts a tenant may make at once after being idle (the token bucket's size). */
+  readonly tenantStartBurst: number;
 }
 
 /** Reads and validates the API's settings once; an invalid value names its variable. */
@@ -34,7 +38,18 @@ export function loadApiConfig(env: Env): ApiConfig {
     shutdownGraceMs: r.int('SHUTDOWN_GRACE_MS', 30000, { min: 0, max: 600000 }),
     cancelWaitMs: r.int('API_CANCEL_WAIT_MS', 2000, { min: 0, max: 60000 }),
     maxActiveExecutionsPerTenant: r.int('TENANT_MAX_ACTIVE_EXECUTIONS', 0, { min: 0, max: 10_000_000 }),
+    ...startRate(r),
   };
+}
+
+function startRate(r: EnvReader): Pick<ApiConfig, 'tenantStartRate' | 'tenantStartBurst'> {
+  const tenantStartRate = r.number('TENANT_START_RATE', 0, { min: 0, max: 1_000_000 });
+  // By default a tenant may spend one second's worth of starts at once (at least one).
+  const tenantStartBurst = r.int('TENANT_START_BURST', Math.max(1, Math.ceil(tenantStartRate)), {
+    min: 1,
+    max: 10_000_000,
+  });
+  return { tenantStartRate, tenantStartBurst };
 }
 
 const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };

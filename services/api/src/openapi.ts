@@ -362,7 +362,10 @@ const responses = Object.fromEntries(
     [409, 'Conflict'],
     [413, 'Payload too large'],
     [415, 'Unsupported media type'],
-    [429, 'A tenant limit was reached; retry after the Retry-After header'],
+    [
+      429,
+      'A tenant limit was reached (LIMIT_EXCEEDED: unfinished executions; RATE_LIMITED: start rate); retry after the Retry-After header',
+    ],
   ].map(([status, description]) => [`E${status}`, { description, content: json(ref('Error')) }]),
 );
 

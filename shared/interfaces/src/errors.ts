@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'UNAVAILABLE'
   | 'CONFIGURATION_ERROR'
   | 'LIMIT_EXCEEDED'
+  | 'RATE_LIMITED'
   | 'INTERNAL_ERROR';
 
 export interface ErrorDetail {
@@ -88,6 +89,16 @@ export class LimitExceededError extends AppError {
     readonly retryAfterSeconds: number,
   ) {
     super('LIMIT_EXCEEDED', message);
+  }
+}
+
+/** A tenant sends requests faster than its rate allows; a retry after `retryAfterSeconds` may pass. */
+export class RateLimitedError extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('RATE_LIMITED', message);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Database, EventStream, Execution, JsonValue } from '@wormhole/interfaces';
+import type { StartRateLimiter } from './start-rate-limiter';
 import {
   ConflictError,
   LimitExceededError,
@@ -25,7 +26,12 @@ export class ExecutionService {
   constructor(
     private readonly db: Database,
     private readonly stream: EventStream,
-    private readonly options: { cancelWaitMs: number; maxActivePerTenant?: number } = { cancelWaitMs: 2000 },
+    private readonly options: {
+      cancelWaitMs: number;
+      maxActivePerTenant?: number;
+      /** Start attempts per tenant and second (checked first, before any database work). */
+      startLimiter?: StartRateLimiter;
+    } = { cancelWaitMs: 2000 },
   ) {}
 
   async start(
@@ -33,6 +39,7 @@ export class ExecutionService {
     workflowId: string,
     request: StartRequest,
   ): Promise<{ execution: Execution; created: boolean }> {
+    this.options.startLimiter?.take(tenantId);
     const workflow = await this.db.workflows.get(tenantId, workflowId);
     if (workflow.state !== 'active') throw new ConflictError(`workflow '${workflowId}' is inactive`);
     await this.checkActiveLimit(tenantId);

@@ -5,6 +5,7 @@ import {
   LimitExceededError,
   NotFoundError,
   PayloadTooLargeError,
+  RateLimitedError,
   ValidationError,
   ensureError,
 } from '@wormhole/interfaces';
@@ -20,6 +21,7 @@ const STATUS: Record<ErrorCode, number> = {
   UNAVAILABLE: 503,
   CONFIGURATION_ERROR: 500,
   LIMIT_EXCEEDED: 429,
+  RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
 };
 
@@ -52,7 +54,9 @@ export function errorHandler(error: unknown, _req: Request, res: Response, _next
     res.end();
     return;
   }
-  if (appError instanceof LimitExceededError) res.set('Retry-After', String(appError.retryAfterSeconds));
+  if (appError instanceof LimitExceededError || appError instanceof RateLimitedError) {
+    res.set('Retry-After', String(appError.retryAfterSeconds));
+  }
   res.status(status).json(body);
 }
 

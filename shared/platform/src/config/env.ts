@@ -36,6 +36,21 @@ export class EnvReader {
     return value;
   }
 
+  /** A decimal number such as 0.5 or 20. */
+  number(name: string, fallback: number, bounds: { min?: number; max?: number } = {}): number {
+    const text = this.raw(name);
+    if (text === undefined) return fallback;
+    if (!/^-?\d+(\.\d+)?$/.test(text)) throw new ConfigurationError(name, `expected a number, got '${text}'`);
+    const value = Number(text);
+    if (bounds.min !== undefined && value < bounds.min) {
+      throw new ConfigurationError(name, `must be at least ${bounds.min}, got ${value}`);
+    }
+    if (bounds.max !== undefined && value > bounds.max) {
+      throw new ConfigurationError(name, `must be at most ${bounds.max}, got ${value}`);
+    }
+    return value;
+  }
+
   bool(name: string, fallback: boolean): boolean {
     const text = this.raw(name)?.toLowerCase();
     if (text === undefined) return fallback;
