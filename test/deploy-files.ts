@@ -59,8 +59,9 @@ export function variablesRead(): Set<string> {
   const read = new Set<string>();
   for (const file of workspaceSources()) {
     const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/\.(?:int|number|string|bool|oneOf|url|raw)\(\s*'([A-Z][A-Z0-9_]*)'/g))
+    for (const m of text.matchAll(/\.(?:int|number|string|bool|oneOf|url|raw)\(\s*'([A-Z][A-Z0-9_]*)'/g)) {
       read.add(m[1]!);
+    }
     if (/new EnvReader\(/.test(text)) {
       for (const m of text.matchAll(/\b\w+\(\s*'([A-Z][A-Z0-9]*_[A-Z0-9_]+)'\s*\)/g)) read.add(m[1]!);
     }
