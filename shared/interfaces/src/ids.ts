@@ -8,6 +8,7 @@ export const ID_PREFIX = {
   stepRun: 'st',
   event: 'ev',
   log: 'lg',
+  apiKey: 'ak',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

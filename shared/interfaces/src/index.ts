@@ -10,6 +10,7 @@ export * from './domain/log-entry';
 export * from './domain/cloud-event';
 export * from './domain/engine-events';
 export * from './domain/stats';
+export * from './domain/api-key';
 export * from './ports/repositories';
 export * from './ports/event-stream';
 export * from './ports/task-executor';

@@ -18,6 +18,7 @@ export function withLogStore(
     logs,
     stats: db.stats,
     maintenance: db.maintenance,
+    apiKeys: db.apiKeys,
     health: async (): Promise<BackendHealth[]> => [...(await db.health()), await logs.health()],
     close: async (): Promise<void> => {
       await Promise.all([db.close(), logs.close()]);

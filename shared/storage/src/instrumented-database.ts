@@ -51,6 +51,7 @@ export function instrumentDatabase(db: Database, metrics: Metrics): Database {
     logs: wrap('logs', db.logs),
     stats: wrap('stats', db.stats),
     maintenance: wrap('maintenance', db.maintenance),
+    apiKeys: wrap('apiKeys', db.apiKeys),
     health: (): Promise<BackendHealth[]> => db.health(),
     close: (): Promise<void> => db.close(),
   };

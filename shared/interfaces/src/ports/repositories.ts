@@ -1,6 +1,7 @@
 import type { ExecutionListQuery, Execution, ExecutionPatch, NewExecution } from '../domain/execution';
 import type { EngineEvent, StoredEngineEvent } from '../domain/engine-events';
 import type { LogEntry, LogQuery } from '../domain/log-entry';
+import type { ApiKey, NewApiKey } from '../domain/api-key';
 import type { TenantStats } from '../domain/stats';
 import type { StepRun } from '../domain/step-run';
 import type { NewWorkflow, WorkflowDefinition, WorkflowListQuery, WorkflowPatch } from '../domain/workflow';
@@ -138,6 +139,18 @@ export interface BackendHealth {
 }
 
 /** The whole storage port. Built by the storage factory from `DATABASE_TYPE`. */
+/** API keys of tenants (AUTH_MODE=apikey). Only hashes are stored; see services/api auth. */
+export interface ApiKeyRepository {
+  /** Stores a new, unrevoked key with a generated id ("ak_…"). */
+  create(tenantId: string, input: NewApiKey): Promise<ApiKey>;
+  /** The tenant's keys, revoked ones included, oldest first. */
+  list(tenantId: string): Promise<ApiKey[]>;
+  /** The unrevoked key with this hash, whatever its tenant; undefined when none (or revoked). */
+  findActiveByHash(hash: string): Promise<ApiKey | undefined>;
+  /** Marks the key revoked (again: unchanged). @throws NotFoundError (also for another tenant's key) */
+  revoke(tenantId: string, keyId: string): Promise<ApiKey>;
+}
+
 export interface Database {
   readonly backend: string;
   readonly workflows: WorkflowRepository;
@@ -148,6 +161,7 @@ export interface Database {
   readonly logs: LogRepository;
   readonly stats: StatsRepository;
   readonly maintenance: MaintenanceRepository;
+  readonly apiKeys: ApiKeyRepository;
   /** Pings every backend this database uses (logs may live elsewhere). Never throws. */
   health(): Promise<BackendHealth[]>;
   /** Releases connections. Idempotent. */

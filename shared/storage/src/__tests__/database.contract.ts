@@ -12,6 +12,7 @@ import type { ContractContext } from './contract/helpers';
 import { workflowContract } from './contract/workflows.contract';
 import { executionContract, maintenanceContract } from './contract/executions.contract';
 import { historyContract } from './contract/history.contract';
+import { apiKeyContract } from './contract/api-keys.contract';
 
 export interface OpenedDatabase {
   readonly db: Database;
@@ -54,6 +55,7 @@ export function databaseContract(
     executionContract(ctx);
     historyContract(ctx);
     maintenanceContract(ctx);
+    apiKeyContract(ctx);
 
     it('close() is idempotent', async () => {
       // A second, throwaway database: closing the shared one would break the other tests.

@@ -39,6 +39,7 @@ export function withBlobOffload(db: Database, codec: BlobCodec): Database {
     snapshots: snapshots(db.snapshots, codec),
     logs: db.logs,
     stats: db.stats,
+    apiKeys: db.apiKeys,
     maintenance: {
       findUnfinished: async (updatedBefore: string, limit: number): Promise<Execution[]> =>
         resolveRecords(

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type {
+  ApiKeyRepository,
   BackendHealth,
   Database,
   EventRepository,
@@ -40,6 +41,7 @@ export class EmbeddedDatabase implements Database {
   readonly logs: LogRepository;
   readonly stats: StatsRepository;
   readonly maintenance: MaintenanceRepository;
+  readonly apiKeys: ApiKeyRepository;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -54,6 +56,7 @@ export class EmbeddedDatabase implements Database {
     this.logs = inner.logs;
     this.stats = inner.stats;
     this.maintenance = inner.maintenance;
+    this.apiKeys = inner.apiKeys;
   }
 
   /**

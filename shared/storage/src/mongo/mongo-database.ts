@@ -11,6 +11,8 @@ import { MongoEventRepository, MongoSnapshotRepository, MongoStepRunRepository }
 import type { ExecutionLogDoc } from './log-repository';
 import { EXECUTION_LOGS, MongoLogRepository, ensureLogIndexes } from './log-repository';
 import { MongoWorkflowRepository } from './workflow-repository';
+import type { ApiKeyDoc } from './api-key-repository';
+import { API_KEYS, MongoApiKeyRepository, ensureApiKeyIndexes } from './api-key-repository';
 import { probeBackend } from '@wormhole/platform';
 
 /** The Database port on MongoDB 6+ (standard commands only; no change streams, no transactions). */
@@ -24,6 +26,7 @@ export class MongoDatabase implements Database {
   readonly snapshots: MongoSnapshotRepository;
   readonly logs: MongoLogRepository;
   readonly stats: StatsRepository;
+  readonly apiKeys: MongoApiKeyRepository;
   private closed = false;
 
   private constructor(
@@ -44,6 +47,7 @@ export class MongoDatabase implements Database {
     this.snapshots = new MongoSnapshotRepository(db.collection<SnapshotDoc>('snapshots'));
     this.logs = new MongoLogRepository(db.collection<ExecutionLogDoc>(EXECUTION_LOGS));
     this.stats = { get: (tenantId) => this.tenantStats(tenantId) };
+    this.apiKeys = new MongoApiKeyRepository(db.collection<ApiKeyDoc>(API_KEYS));
   }
 
   /** Connects and creates the indexes (idempotent: the Mongo side of `migrate`). */
@@ -140,5 +144,6 @@ export async function migrateMongo(db: Db, logRetentionDays: number): Promise<vo
       { key: { tenant_id: 1, execution_id: 1, event_id: 1 }, name: 'tenant_execution_event', unique: true },
     ]),
     ensureLogIndexes(db.collection<ExecutionLogDoc>(EXECUTION_LOGS), logRetentionDays),
+    ensureApiKeyIndexes(db),
   ]);
 }

@@ -21,7 +21,7 @@ import { ENGINE_EVENT_TYPES } from '@wormhole/interfaces';
  * and only the text form tells "absent" from "the value null".
  */
 
-type Timestamp = Date | string;
+export type Timestamp = Date | string;
 type BigIntText = string | number;
 
 /** ISO 8601 UTC with milliseconds, as the domain types carry. */

@@ -1,4 +1,5 @@
 import type {
+  ApiKeyRepository,
   BackendHealth,
   Database,
   EventRepository,
@@ -13,6 +14,7 @@ import type {
 import { ensureError } from '@wormhole/interfaces';
 import type { PostgresSettings } from '../config';
 import type { StorageDeps } from '../deps';
+import { PostgresApiKeyRepository } from './api-key-repository';
 import { BACKEND, translatePgError } from './errors';
 import { PostgresEventRepository } from './event-repository';
 import { PostgresExecutionRepository } from './execution-repository';
@@ -51,6 +53,7 @@ export class PostgresDatabase implements Database {
   readonly logs: LogRepository;
   readonly stats: StatsRepository;
   readonly maintenance: MaintenanceRepository;
+  readonly apiKeys: ApiKeyRepository;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -68,6 +71,7 @@ export class PostgresDatabase implements Database {
     this.logs = new PostgresLogRepository(pool, tables);
     this.stats = new PostgresStatsRepository(pool, tables);
     this.maintenance = new PostgresMaintenanceRepository(pool, tables);
+    this.apiKeys = new PostgresApiKeyRepository(pool, tables);
   }
 
   /**

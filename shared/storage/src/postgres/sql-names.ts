@@ -18,6 +18,7 @@ export interface Tables {
   readonly events: string;
   readonly snapshots: string;
   readonly executionLogs: string;
+  readonly apiKeys: string;
 }
 
 const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -44,6 +45,7 @@ export function tablesFor(schema: string): Tables {
     events: `${s}.events`,
     snapshots: `${s}.execution_snapshots`,
     executionLogs: `${s}.execution_logs`,
+    apiKeys: `${s}.api_keys`,
   };
 }
 

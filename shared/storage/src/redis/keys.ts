@@ -23,6 +23,10 @@ export function storageKeys(prefix: string) {
     eventIds: (tenantId: string, executionId: string) => `${t(tenantId)}:execution:${executionId}:events:ids`,
     snapshot: (tenantId: string, executionId: string) => `${t(tenantId)}:execution:${executionId}:snapshot`,
     logs: (tenantId: string, executionId: string) => `${t(tenantId)}:execution:${executionId}:logs`,
+    apiKey: (tenantId: string, id: string) => `${t(tenantId)}:api_key:${id}`,
+    apiKeysByCreated: (tenantId: string) => `${t(tenantId)}:api_keys:by_created`,
+    /** The tenant and id of the unrevoked key with this hash (all tenants share the lookup). */
+    apiKeyByHash: (hash: string) => `${prefix}api_key_hash:${hash}`,
     /** Unfinished executions of every tenant by last update, for the reconciler. */
     unfinished: () => `${prefix}executions:unfinished`,
   };

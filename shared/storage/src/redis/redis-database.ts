@@ -13,6 +13,7 @@ import {
 import type { StorageKeys } from './keys';
 import { storageKeys } from './keys';
 import { RedisWorkflowRepository } from './workflow-repository';
+import { RedisApiKeyRepository } from './api-key-repository';
 import { probeBackend } from '@wormhole/platform';
 
 /**
@@ -29,6 +30,7 @@ export class RedisDatabase implements Database {
   readonly snapshots: RedisSnapshotRepository;
   readonly logs: RedisLogRepository;
   readonly stats: StatsRepository;
+  readonly apiKeys: RedisApiKeyRepository;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -43,6 +45,7 @@ export class RedisDatabase implements Database {
     this.snapshots = new RedisSnapshotRepository(redis, keys);
     this.logs = new RedisLogRepository(redis, keys);
     this.stats = { get: (tenantId) => this.tenantStats(tenantId) };
+    this.apiKeys = new RedisApiKeyRepository(redis, keys);
   }
 
   static async create(settings: RedisSettings, _deps: StorageDeps): Promise<RedisDatabase> {
