@@ -1,7 +1,7 @@
 import type { Logger } from '@wormhole/interfaces';
 import { openBackends } from '@wormhole/backends';
 import type { Env } from '@wormhole/platform';
-import { PromMetrics, createWinstonLogger, processConsumerName } from '@wormhole/platform';
+import { PromMetrics, createWinstonLogger, openSecretStore, processConsumerName } from '@wormhole/platform';
 import { loadBlobConfig } from '@wormhole/storage';
 import { loadTransportConfig } from '@wormhole/transport';
 import { loadExecutorConfig } from './config';
@@ -23,6 +23,7 @@ export async function bootExecutor(env: Env): Promise<{ stop(): Promise<void>; g
     db: backends.db,
     stream: backends.stream,
     timers: await backends.timers(),
+    secrets: openSecretStore(config.secrets, env),
     logger,
     metrics,
     consumerName: processConsumerName('executor'),

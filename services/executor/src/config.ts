@@ -1,5 +1,6 @@
 import type { Env, LogLevelSetting } from '@wormhole/platform';
-import { EnvReader, LOG_LEVEL_SETTINGS } from '@wormhole/platform';
+import type { SecretsConfig } from '@wormhole/platform';
+import { EnvReader, LOG_LEVEL_SETTINGS, loadSecretsConfig } from '@wormhole/platform';
 import type { StorageConfig } from '@wormhole/storage';
 import type { HttpCallSettings } from './tasks/http-exchange';
 import type { RunProcessSettings } from './tasks/run-process-executor';
@@ -23,6 +24,8 @@ export interface ExecutorConfig {
   /** `run: shell` and `run: script`: off unless enabled, then time- and output-limited. */
   readonly processes: RunProcessSettings;
   readonly timers: TimerLoopSettings;
+  /** Where `$secrets` come from (SECRETS_ENV_PREFIX, SECRETS_FILE). */
+  readonly secrets: SecretsConfig;
 }
 
 /** Reads and validates the executor's settings once; an invalid value names its variable. */
@@ -52,6 +55,7 @@ export function loadExecutorConfig(env: Env): ExecutorConfig {
       leaseMs: 30000,
       batchSize: 100,
     },
+    secrets: loadSecretsConfig(env),
   };
 }
 

@@ -3,6 +3,7 @@ import type {
   EventStream,
   Logger,
   Metrics,
+  SecretStore,
   StreamMessage,
   Subscription,
   TimerStore,
@@ -26,6 +27,8 @@ export interface ExecutorDeps {
   readonly timers: TimerStore;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** The operator's secrets (`use.secrets`), revealed to tasks at call time; none when absent. */
+  readonly secrets?: SecretStore;
   /** A unique consumer name for this process within the executor group. */
   readonly consumerName: string;
   /** false when another role of the same process already serves /health (all-in-one mode). */
@@ -48,7 +51,10 @@ export async function startExecutor(deps: ExecutorDeps): Promise<RunningExecutor
     new ShellRunExecutor(config.processes),
     new ScriptRunExecutor(config.processes),
   ]);
-  const runner = new TaskRunner(registry, deps.stream, deps.logger, deps.metrics, { maxAttempts: config.maxAttempts });
+  const runner = new TaskRunner(registry, deps.stream, deps.logger, deps.metrics, {
+    maxAttempts: config.maxAttempts,
+    ...(deps.secrets !== undefined && { secrets: deps.secrets }),
+  });
   const timerLoop = new TimerLoop(deps.timers, deps.stream, deps.logger, config.timers);
   const subscription: Subscription = deps.stream.subscribe(
     {

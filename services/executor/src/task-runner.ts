@@ -3,12 +3,16 @@ import type {
   EngineEventOf,
   EngineEventPayloads,
   EventStream,
+  JsonObject,
   Logger,
   Metrics,
+  SecretStore,
   TaskOutcome,
   TaskRequest,
 } from '@wormhole/interfaces';
 import { dslError, engineEvent, ensureError } from '@wormhole/interfaces';
+import type { RevealedSecrets } from '@wormhole/dsl';
+import { concealSecrets, revealSecrets } from '@wormhole/dsl';
 import type { TaskExecutorRegistry } from './tasks/registry';
 import { taskKind } from './tasks/registry';
 
@@ -17,6 +21,12 @@ const SOURCE = 'wormhole/executor';
 export interface TaskRunnerSettings {
   /** Attempts at a step whose failures are transient (no response) before it fails for good. */
   readonly maxAttempts: number;
+  /**
+   * The operator's secrets: the `$secrets` placeholders in a task's definition are replaced by
+   * their values just before it runs, and any value that comes back in its outcome is replaced by
+   * its placeholder again, so no secret reaches an event, a step or a log line.
+   */
+  readonly secrets?: SecretStore;
 }
 
 /**
@@ -72,6 +82,7 @@ export class TaskRunner {
       })
       .startTimer({ kind });
     let attempt = data.attempt;
+    const { value: task, revealed } = this.reveal(data.task, event.executionid);
     for (;;) {
       const request: TaskRequest = {
         tenantId: event.tenantid,
@@ -79,15 +90,18 @@ export class TaskRunner {
         executionId: event.executionid,
         taskPath: data.task_path,
         taskName: data.task_name,
-        task: data.task,
+        task,
         input: data.input,
         attempt,
         idempotencyKey: `${event.executionid}:${data.task_path}:${data.attempt}`,
       };
       const started = Date.now();
-      const outcome: TaskOutcome = executor
-        ? await executor.execute(request, signal).catch((e: unknown) => crashed(e, data.task_path))
-        : { kind: 'failed', error: unsupported(kind, data.task_path) };
+      const outcome: TaskOutcome = concealOutcome(
+        executor
+          ? await executor.execute(request, signal).catch((e: unknown) => crashed(e, data.task_path))
+          : { kind: 'failed', error: unsupported(kind, data.task_path) },
+        revealed,
+      );
       if (signal.aborted) {
         log.info('task aborted: execution cancelled');
         return;
@@ -107,6 +121,12 @@ export class TaskRunner {
       await this.report(event, outcome, attempt, Date.now() - started);
       return;
     }
+  }
+
+  private reveal(task: JsonObject, executionId: string): { value: JsonObject; revealed: RevealedSecrets } {
+    if (this.settings.secrets === undefined) return { value: task, revealed: new Map() };
+    const { value, revealed } = revealSecrets(task, this.settings.secrets, executionId);
+    return { value: value as JsonObject, revealed };
   }
 
   private async report(
@@ -181,4 +201,11 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
       resolve();
     });
   });
+}
+
+/** The outcome with every secret the task was given replaced by its placeholder (output and error alike). */
+function concealOutcome(outcome: TaskOutcome, revealed: RevealedSecrets): TaskOutcome {
+  if (revealed.size === 0) return outcome;
+  if (outcome.kind === 'completed') return { ...outcome, output: concealSecrets(outcome.output, revealed) };
+  return { ...outcome, error: concealSecrets(outcome.error as unknown as JsonObject, revealed) as unknown as DslError };
 }

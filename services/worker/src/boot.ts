@@ -1,7 +1,7 @@
 import type { Logger } from '@wormhole/interfaces';
 import { openBackends } from '@wormhole/backends';
 import type { Env } from '@wormhole/platform';
-import { PromMetrics, createWinstonLogger, processConsumerName } from '@wormhole/platform';
+import { PromMetrics, createWinstonLogger, openSecretStore, processConsumerName } from '@wormhole/platform';
 import { loadBlobConfig } from '@wormhole/storage';
 import { loadTransportConfig } from '@wormhole/transport';
 import { loadWorkerConfig } from './config';
@@ -14,6 +14,7 @@ import { startWorker } from './worker';
  */
 export async function bootWorker(env: Env): Promise<{ stop(): Promise<void>; graceMs: number; logger: Logger }> {
   const config = loadWorkerConfig(env);
+  const secrets = openSecretStore(config.secrets, env);
   const transport = loadTransportConfig(env, config.storage.type);
   const blobs = loadBlobConfig(env, config.storage);
   const logger = createWinstonLogger({ service: 'worker', level: config.logLevel });
@@ -26,6 +27,7 @@ export async function bootWorker(env: Env): Promise<{ stop(): Promise<void>; gra
     db,
     stream,
     evaluator: expressions.evaluator,
+    secrets,
     logger,
     metrics,
     consumerName: processConsumerName('worker'),

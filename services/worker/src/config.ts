@@ -1,5 +1,6 @@
 import type { Env, LogLevelSetting } from '@wormhole/platform';
-import { EnvReader, LOG_LEVEL_SETTINGS } from '@wormhole/platform';
+import type { SecretsConfig } from '@wormhole/platform';
+import { EnvReader, LOG_LEVEL_SETTINGS, loadSecretsConfig } from '@wormhole/platform';
 import type { StorageConfig } from '@wormhole/storage';
 import { loadStorageConfig } from '@wormhole/storage';
 import type { ReconcilerSettings } from './reconciler';
@@ -26,6 +27,8 @@ export interface WorkerConfig {
   readonly expressionEngine: 'native' | 'wasm';
   /** Longest a runtime expression may run (the wasm engine; the native one counts steps). */
   readonly expressionTimeoutMs: number;
+  /** Where `$secrets` come from (SECRETS_ENV_PREFIX, SECRETS_FILE). */
+  readonly secrets: SecretsConfig;
 }
 
 /** Reads and validates the worker's settings once; an invalid value names its variable. */
@@ -49,5 +52,6 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
     },
     expressionEngine: r.oneOf('EXPRESSION_ENGINE', ['native', 'wasm'], 'native'),
     expressionTimeoutMs: r.int('EXPRESSION_TIMEOUT_MS', 1000, { min: 1, max: 600000 }),
+    secrets: loadSecretsConfig(env),
   };
 }

@@ -1,7 +1,15 @@
-import type { Database, EngineEvent, EventStream, Logger, Metrics, StoredEngineEvent } from '@wormhole/interfaces';
+import type {
+  Database,
+  EngineEvent,
+  EventStream,
+  Logger,
+  Metrics,
+  SecretStore,
+  StoredEngineEvent,
+} from '@wormhole/interfaces';
 import { ConflictError, dslError, engineEvent, ensureError, eventPublishedEvent } from '@wormhole/interfaces';
 import type { Decision, ExecutionState, ExpressionEvaluator, PendingWork, WorkflowDocument } from '@wormhole/dsl';
-import { applyEvent, decide, initialState, markPersisted, pendingWork } from '@wormhole/dsl';
+import { applyEvent, decide, initialState, markPersisted, pendingWork, secretPlaceholders } from '@wormhole/dsl';
 import type { DefinitionCache } from './definition-cache';
 import type { StateCache } from './state-cache';
 import type { LoadedExecution } from './state-loader';
@@ -44,6 +52,8 @@ export class ExecutionProcessor {
     private readonly logger: Logger,
     private readonly metrics: Metrics,
     private readonly settings: ProcessorSettings,
+    /** Only their shapes reach the decider: `$secrets` is bound to placeholders (see secretPlaceholders). */
+    private readonly secrets?: SecretStore,
   ) {}
 
   async process(event: EngineEvent): Promise<void> {
@@ -94,10 +104,15 @@ export class ExecutionProcessor {
   private decideAll(document: WorkflowDocument, state: ExecutionState, cause: EngineEvent): Decision {
     const events: EngineEvent[] = [];
     let current = state;
+    const secrets =
+      this.secrets === undefined ? undefined : secretPlaceholders(document, this.secrets, cause.executionid);
     for (;;) {
       let decision: Decision;
       try {
-        decision = decide(document, current, this.evaluator, new Date(), { source: 'wormhole/worker' });
+        decision = decide(document, current, this.evaluator, new Date(), {
+          source: 'wormhole/worker',
+          ...(secrets !== undefined && { secrets }),
+        });
       } catch (e) {
         this.logger.error('decider failed', {
           err: ensureError(e),

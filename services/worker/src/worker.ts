@@ -1,4 +1,4 @@
-import type { Database, EventStream, Logger, Metrics, Subscription } from '@wormhole/interfaces';
+import type { Database, EventStream, Logger, Metrics, SecretStore, Subscription } from '@wormhole/interfaces';
 import type { ExpressionEvaluator } from '@wormhole/dsl';
 import type { HealthServer } from '@wormhole/platform';
 import { startHealthServer, roleHealth } from '@wormhole/platform';
@@ -13,6 +13,8 @@ export interface WorkerDeps {
   readonly db: Database;
   readonly stream: EventStream;
   readonly evaluator: ExpressionEvaluator;
+  /** The operator's secrets (`use.secrets`); none when absent. */
+  readonly secrets?: SecretStore;
   readonly logger: Logger;
   readonly metrics: Metrics;
   /** A unique consumer name for this process within the worker group. */
@@ -38,6 +40,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     deps.logger,
     deps.metrics,
     { maxConflictRetries: 5, snapshotEvery: config.snapshotEvery, maxInlineEvents: config.maxInlineEvents },
+    deps.secrets,
   );
   const handled = deps.metrics.counter({
     name: 'wormhole_worker_events_total',

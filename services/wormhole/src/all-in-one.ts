@@ -3,7 +3,7 @@ import { openBackends } from '@wormhole/backends';
 import { loadApiConfig, startApi } from '@wormhole/api';
 import { loadExecutorConfig, startExecutor } from '@wormhole/executor';
 import type { Env } from '@wormhole/platform';
-import { PromMetrics, createWinstonLogger, processConsumerName } from '@wormhole/platform';
+import { PromMetrics, createWinstonLogger, openSecretStore, processConsumerName } from '@wormhole/platform';
 import { loadBlobConfig } from '@wormhole/storage';
 import { loadTransportConfig } from '@wormhole/transport';
 import { createExpressionEngine, loadWorkerConfig, startWorker } from '@wormhole/worker';
@@ -19,6 +19,7 @@ export async function bootAllInOne(
   const apiConfig = loadApiConfig(env);
   const workerConfig = loadWorkerConfig(env);
   const executorConfig = loadExecutorConfig(env);
+  const secrets = openSecretStore(executorConfig.secrets, env);
   const transport = loadTransportConfig(env, apiConfig.storage.type);
   const blobs = loadBlobConfig(env, apiConfig.storage);
   const logger = createWinstonLogger({ service: 'wormhole', level: apiConfig.logLevel });
@@ -32,6 +33,7 @@ export async function bootAllInOne(
     db,
     stream,
     timers,
+    secrets,
     logger: logger.child({ role: 'executor' }),
     metrics,
     consumerName: processConsumerName('executor'),
@@ -42,6 +44,7 @@ export async function bootAllInOne(
     db,
     stream,
     evaluator: expressions.evaluator,
+    secrets,
     logger: logger.child({ role: 'worker' }),
     metrics,
     consumerName: processConsumerName('worker'),

@@ -18,3 +18,4 @@ export * from './ports/logger';
 export * from './ports/metrics';
 export * from './ports/timer-store';
 export * from './ports/blob-store';
+export * from './ports/secret-store';

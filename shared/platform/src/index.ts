@@ -8,3 +8,4 @@ export * from './http/health-server';
 export * from './testing/test-servers';
 export * from './health/probe-backend';
 export * from './batching/micro-batcher';
+export * from './secrets/secret-store';

@@ -31,3 +31,5 @@ export { applyEvent, applyEvents } from './fold';
 export type { RuntimePayloadExtras } from './events';
 export { decide, DEFAULT_RUNTIME, deterministicEventId } from './decider';
 export type { DecideOptions, Decision } from './decider';
+export { concealSecrets, declaredSecrets, revealSecrets, secretPlaceholders } from './secrets';
+export type { RevealedSecrets } from './secrets';

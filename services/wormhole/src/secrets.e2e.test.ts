@@ -1,0 +1,147 @@
+/*
+ * `use.secrets` end to end: a workflow authenticates with a secret (basic auth, inline and through
+ * use.authentications), the stub even echoes the password back, and afterwards the secret's value
+ * is nowhere a user or operator could read it: not in the API's answers (execution, steps, events,
+ * logs), not in the process's log output, and (embedded) not in the data directory's files.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express from 'express';
+import type { BackendSetup } from './__tests__/engine-harness';
+import { EngineUnderTest, everySetup } from './__tests__/engine-harness';
+
+const PASSWORD = `pw-${randomBytes(12).toString('hex')}`;
+const USERNAME = `user-${randomBytes(6).toString('hex')}`;
+
+/** An endpoint behind basic auth that answers with the password it was given (a careless service). */
+async function startSecureStub(): Promise<{ url: string; authorized: () => number; close(): Promise<void> }> {
+  let authorized = 0;
+  const app = express();
+  app.get('/secure', (req, res) => {
+    const expected = `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64')}`;
+    if (req.headers.authorization !== expected) return void res.status(401).json({ message: 'who are you?' });
+    authorized += 1;
+    res.json({ user: USERNAME, echoed: `your password is ${PASSWORD}` });
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    authorized: () => authorized,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function filesContaining(dir: string, needle: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await fs.readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    if ((await fs.readFile(file)).includes(needle)) found.push(file);
+  }
+  return found;
+}
+
+describe.each(everySetup())('secrets on $name', (setup: BackendSetup) => {
+  let engine: EngineUnderTest;
+  let secure: Awaited<ReturnType<typeof startSecureStub>>;
+  const written: string[] = [];
+  const restore: (() => void)[] = [];
+
+  beforeAll(async () => {
+    // Everything the process writes (winston's JSON lines go to stdout) is kept to be searched.
+    for (const stream of [process.stdout, process.stderr]) {
+      const original = stream.write.bind(stream);
+      stream.write = (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+        written.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+        return (original as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
+      };
+      restore.push(() => (stream.write = original));
+    }
+    secure = await startSecureStub();
+    engine = await EngineUnderTest.start(setup, {
+      LOG_LEVEL: 'debug',
+      SECRETS_ENV_PREFIX: 'E2E_SECRET_',
+      E2E_SECRET_apiCreds: JSON.stringify({ username: USERNAME, password: PASSWORD }),
+      E2E_SECRET_notListed: 'never-seen',
+    });
+  });
+  afterAll(async () => {
+    await engine?.stop();
+    await secure?.close();
+    for (const undo of restore) undo();
+  });
+
+  it('authenticates with a secret and leaves no trace of it in events, steps, logs or API answers', async () => {
+    const { api } = engine;
+    const basic = { username: '${ $secrets.apiCreds.username }', password: '${ $secrets.apiCreds.password }' };
+    const definition = {
+      document: { dsl: '1.0.0', namespace: 'e2e', name: 'secret-basic', version: '1.0.0' },
+      use: { secrets: ['apiCreds'], authentications: { service: { basic } } },
+      do: [
+        {
+          inline: {
+            call: 'http',
+            with: { method: 'get', endpoint: { uri: `${secure.url}/secure`, authentication: { basic } } },
+            output: { as: '${ {first: .} }' },
+          },
+        },
+        {
+          referenced: {
+            call: 'http',
+            with: {
+              method: 'get',
+              endpoint: { uri: `${secure.url}/secure`, authentication: { use: 'service' } },
+              output: 'response',
+            },
+            output: { as: '${ $input + {second: .} }' },
+          },
+        },
+        {
+          check: {
+            set: { first: '${ .first }', second: '${ .second.content }', notListed: '${ $secrets.notListed }' },
+          },
+        },
+      ],
+    };
+    const created = await api.request<{ id: string }>('POST', '/workflows', { name: 'secret-basic', definition });
+    expect(created.status).toBe(201);
+    const id = await api.execute(created.body.id, { input: {} });
+    const done = await api.until(id);
+    expect(done.status).toBe('completed');
+    expect(secure.authorized()).toBe(2);
+    const output = done.output as { first: { user: string; echoed: string }; notListed: unknown };
+    // The whole secret is concealed where it comes back, the username as much as the password.
+    expect(output.first.user).toMatch(/^@@wormhole-secret\/apiCreds\/username\/[0-9a-f]{24}@@$/);
+    // The echo comes back with the placeholder where the password was.
+    expect(output.first.echoed).toMatch(/^your password is @@wormhole-secret\/apiCreds\/password\/[0-9a-f]{24}@@$/);
+    expect(output.notListed).toBeNull();
+
+    const answers = await Promise.all(
+      [
+        `/executions/${id}`,
+        `/executions/${id}/steps`,
+        `/executions/${id}/events`,
+        `/executions/${id}/logs`,
+        '/executions',
+      ].map((p) => api.request<unknown>('GET', p)),
+    );
+    const events = JSON.stringify(answers[2]!.body);
+    expect(events).toContain('io.wormhole.task.requested');
+    expect(events).toContain('@@wormhole-secret/apiCreds/password/');
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
+      expect(JSON.stringify(answer.body)).not.toContain(PASSWORD);
+      expect(JSON.stringify(answer.body)).not.toContain(USERNAME);
+    }
+    const logs = written.join('');
+    expect(logs).toContain('"message":"executor started"'); // the capture does see the process's logs
+    expect(logs).not.toContain(PASSWORD);
+    const dataDir = engine.env.WORMHOLE_DATA_DIR;
+    if (dataDir !== undefined) expect(await filesContaining(dataDir, PASSWORD)).toEqual([]);
+  });
+});
