@@ -69,7 +69,8 @@ describe.each(everySetup())('secrets on $name', (setup: BackendSetup) => {
       E2E_SECRET_apiCreds: JSON.stringify({ username: USERNAME, password: PASSWORD }),
       E2E_SECRET_notListed: 'never-seen',
     });
-  });
+    // Booting an installation can take a while on a busy machine.
+  }, 120_000);
   afterAll(async () => {
     await engine?.stop();
     await secure?.close();
@@ -143,5 +144,5 @@ describe.each(everySetup())('secrets on $name', (setup: BackendSetup) => {
     expect(logs).not.toContain(PASSWORD);
     const dataDir = engine.env.WORMHOLE_DATA_DIR;
     if (dataDir !== undefined) expect(await filesContaining(dataDir, PASSWORD)).toEqual([]);
-  });
+  }, 60_000);
 });
