@@ -20,6 +20,8 @@ const dir = process.env.SPEC_EXAMPLES_DIR || (existsSync(beside) ? beside : unde
 
 // The run: shell and run: script examples run too: an operator's choice, off by default.
 const RUN_PROCESSES = { RUN_SHELL_ENABLED: 'true', RUN_SCRIPT_ENABLED: 'true' };
+// The first test to run also boots the engine, which takes far longer on a loaded machine.
+const BOOT_TIMEOUT_MS = 120_000;
 
 if (dir === undefined) {
   describe('Serverless Workflow examples', () => {
@@ -79,7 +81,7 @@ if (dir === undefined) {
           });
           if (run.output !== undefined) expect(done.output).toEqual(run.output);
         },
-        (run?.timeoutMs ?? 20_000) + 10_000,
+        (run?.timeoutMs ?? 20_000) + BOOT_TIMEOUT_MS,
       );
     });
   });

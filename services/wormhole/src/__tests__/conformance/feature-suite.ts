@@ -9,6 +9,8 @@ import type { PublicStubs } from './public-stubs';
 import { startPublicStubs } from './public-stubs';
 import { runScenario, undefinedSteps } from './steps';
 
+const BOOT_TIMEOUT_MS = 120_000;
+
 export interface FeatureSuiteOptions {
   /** Scenarios known not to pass yet, by `file: name`, with the reason. Each must still fail. */
   readonly expectedFailures?: Readonly<Record<string, string>>;
@@ -46,10 +48,11 @@ export function describeFeatures(
       let stubs: PublicStubs;
       const passed: string[] = [];
 
+      // Booting an installation (PGlite's WebAssembly, migrations) takes far longer on a loaded machine.
       beforeAll(async () => {
         stubs = await startPublicStubs();
         engine = await EngineUnderTest.start(setup);
-      });
+      }, BOOT_TIMEOUT_MS);
       afterAll(async () => {
         console.log(`${title} on ${setup.name}: ${passed.length}/${scenarios.length} scenarios pass`);
         await engine?.stop();
