@@ -199,3 +199,29 @@ Feature: Constructs Wormhole does not run
       detail: tasks of kind 'run:shell' are disabled on this installation; an operator can enable them with RUN_SHELL_ENABLED=true
       instance: /do/0/greet
       """
+
+  Scenario: OAuth2 authentication faults the call with a configuration error
+    Given a workflow with definition:
+      """yaml
+      document: {dsl: '1.0.0', namespace: conformance, name: auth-oauth2, version: '1.0.0'}
+      do:
+        - fetch:
+            call: http
+            with:
+              method: get
+              endpoint:
+                uri: https://httpbin.org/get
+                authentication:
+                  oauth2:
+                    authority: https://auth.example/realms/shop
+                    grant: client_credentials
+                    client: {id: shop, secret: s3cret}
+      """
+    When the workflow is executed
+    Then the workflow should fault with error:
+      """yaml
+      type: https://serverlessworkflow.io/spec/1.0.0/errors/configuration
+      status: 400
+      detail: "authentication scheme 'oauth2' is not supported for call: http"
+      instance: /do/0/fetch
+      """
