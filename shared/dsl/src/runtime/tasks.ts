@@ -10,6 +10,7 @@ import type { EventDraft } from './events';
 import type { ExpressionArguments } from './expressions';
 import { evaluateCondition, evaluateField, evaluateValue } from './expressions';
 import { resolveAuthenticationReferences } from './authentications';
+import { resolveFunctionCall } from './functions';
 import { runFor, runFork } from './composites';
 import { emitEvent } from './emit';
 import { enterList, follow } from './flow';
@@ -244,12 +245,15 @@ function requestTask(ctx: StepContext, entry: TaskEntry, run: TaskRun, args: Exp
   if (entry.type === 'run' && process !== null && typeof process === 'object' && 'workflow' in process) {
     throw unsupportedFault("'run: workflow' is not supported yet");
   }
-  const withPolicies = resolveAuthenticationReferences(ctx.document, definition as JsonObject);
-  const task = evaluateValue(ctx.evaluator, withPolicies, run.input, args);
+  // A custom function runs as the task it is, on the caller's `with` as its input.
+  const called = resolveFunctionCall(ctx.document, definition as JsonObject, ctx.evaluator, run.input, args);
+  const input = called?.input ?? run.input;
+  const withPolicies = resolveAuthenticationReferences(ctx.document, called?.definition ?? (definition as JsonObject));
+  const task = evaluateValue(ctx.evaluator, withPolicies, input, { ...args, input });
   if (task === null || typeof task !== 'object' || Array.isArray(task)) {
     throw new Error('evaluated task is not an object');
   }
-  return draft('io.wormhole.task.requested', { ...taskRef(run), input: run.input, attempt: run.attempt, task });
+  return draft('io.wormhole.task.requested', { ...taskRef(run), input, attempt: run.attempt, task });
 }
 
 function exportedContext(value: JsonValue): JsonObject {

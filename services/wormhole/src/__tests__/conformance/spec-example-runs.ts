@@ -87,7 +87,7 @@ export const EXAMPLES_NOT_RUN: Readonly<Record<string, string>> = {
   'call-asyncapi-subscribe-consume-until.yaml': 'needs an AsyncAPI broker',
   'call-asyncapi-subscribe-consume-while.yaml': 'needs an AsyncAPI broker',
   'call-custom-function-cataloged.yaml': 'loads a function from a remote catalog',
-  'call-custom-function-inline.yaml': 'use.functions is not supported yet',
+  'call-custom-function-inline.yaml': 'its function GETs pet 69, which the stubbed petstore does not have',
   'call-grpc.yaml': 'needs a gRPC server',
   'call-mcp.yaml': 'needs an MCP server',
   'do-multiple.yaml': 'PUTs to /v2/pet/{petId}, which the petstore does not have',
