@@ -12,6 +12,12 @@ function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: 
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** A task that notes its name when it runs. */
+const record = (log: string[], name: string) => (): Promise<void> => {
+  log.push(name);
+  return Promise.resolve();
+};
+
 describe('LaneDispatcher', () => {
   it('never runs two tasks of one lane at once, and keeps their order', async () => {
     const dispatcher = new LaneDispatcher(4);
@@ -104,5 +110,36 @@ describe('LaneDispatcher', () => {
 
   it('rejects a concurrency below 1', () => {
     expect(() => new LaneDispatcher(0)).toThrow(/concurrency/);
+  });
+  it('gives tenants turns: a lane of a quiet group runs before the backlog of a busy one', async () => {
+    const dispatcher = new LaneDispatcher(1);
+    const order: string[] = [];
+    const gate = deferred();
+    dispatcher.push('busy/0', () => gate.promise.then(() => void order.push('busy/0')), 'busy');
+    for (let i = 1; i <= 5; i++) dispatcher.push(`busy/${i}`, record(order, `busy/${i}`), 'busy');
+    dispatcher.push('quiet/0', record(order, 'quiet/0'), 'quiet');
+    dispatcher.push('quiet/1', record(order, 'quiet/1'), 'quiet');
+    gate.resolve();
+    await dispatcher.drain();
+    await dispatcher.waitForRoom(1);
+    // busy/1 had its turn queued before quiet arrived; from then on the groups alternate.
+    expect(order).toEqual(['busy/0', 'busy/1', 'quiet/0', 'busy/2', 'quiet/1', 'busy/3', 'busy/4', 'busy/5']);
+  });
+
+  it('drops queued lanes of every group on clear', async () => {
+    const dispatcher = new LaneDispatcher(1);
+    const gate = deferred();
+    const ran: string[] = [];
+    dispatcher.push('a/0', () => gate.promise, 'a');
+    dispatcher.push('a/1', record(ran, 'a/1'), 'a');
+    dispatcher.push('b/0', record(ran, 'b/0'), 'b');
+    expect(dispatcher.clear()).toBe(2);
+    gate.resolve();
+    await dispatcher.drain();
+    dispatcher.push('b/1', record(ran, 'b/1'), 'b');
+    await dispatcher.drain();
+    await dispatcher.waitForRoom(1);
+    expect(ran).toEqual(['b/1']);
+    expect(dispatcher.size).toBe(0);
   });
 });

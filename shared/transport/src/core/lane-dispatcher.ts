@@ -2,18 +2,23 @@
  * Runs tasks with bounded concurrency while keeping tasks of one lane (one execution) strictly
  * sequential and in submission order. Concurrency therefore only ever reorders work across
  * executions, never within one: the worker folds an execution's events in the order they were
- * read. Lanes take turns, so one busy execution cannot starve the others.
+ * read. Lanes take turns, so one busy execution cannot starve the others; and lanes belong to
+ * groups (tenants) that take turns too, so a tenant with a thousand runs queued cannot make
+ * another tenant's runs wait behind all of them: each free slot goes to the next group in turn.
  */
 export type LaneTask = () => Promise<void>;
 
 interface Lane {
   readonly tasks: LaneTask[];
+  readonly group: string;
 }
 
 export class LaneDispatcher {
   private readonly lanes = new Map<string, Lane>();
-  /** Lanes with a task waiting and none running, in the order they became ready. */
-  private readonly ready: string[] = [];
+  /** Per group, its lanes with a task waiting and none running, in the order they became ready. */
+  private readonly ready = new Map<string, string[]>();
+  /** Groups with a ready lane, in turn order. */
+  private readonly turns: string[] = [];
   private running = 0;
   private queued = 0;
   private waiters: (() => void)[] = [];
@@ -33,15 +38,16 @@ export class LaneDispatcher {
     return this.running;
   }
 
-  push(lane: string, task: LaneTask): void {
+  /** Queues `task` on `lane`, a lane of `group` (a lane stays in the group it first came with). */
+  push(lane: string, task: LaneTask, group = ''): void {
     const existing = this.lanes.get(lane);
     this.queued++;
     if (existing) {
-      // Already queued in `ready` or running: its next task starts when the current one settles.
+      // Already ready or running: its next task starts when the current one settles.
       existing.tasks.push(task);
     } else {
-      this.lanes.set(lane, { tasks: [task] });
-      this.ready.push(lane);
+      this.lanes.set(lane, { tasks: [task], group });
+      this.markReady(lane, group);
     }
     this.pump();
   }
@@ -63,18 +69,40 @@ export class LaneDispatcher {
       // A running lane keeps an empty entry until its task settles.
       dropped += lane.tasks.length;
       lane.tasks.length = 0;
-      if (!this.ready.includes(name)) continue;
+      if (!this.ready.get(lane.group)?.includes(name)) continue;
       this.lanes.delete(name);
     }
-    this.ready.length = 0;
+    this.ready.clear();
+    this.turns.length = 0;
     this.queued -= dropped;
     this.wake();
     return dropped;
   }
 
+  private markReady(name: string, group: string): void {
+    const lanes = this.ready.get(group);
+    if (lanes) {
+      lanes.push(name);
+    } else {
+      this.ready.set(group, [name]);
+      this.turns.push(group);
+    }
+  }
+
+  /** The next ready lane: the oldest of the group whose turn it is; that group goes last. */
+  private nextReady(): string | undefined {
+    const group = this.turns.shift();
+    if (group === undefined) return undefined;
+    const lanes = this.ready.get(group)!;
+    const name = lanes.shift();
+    if (lanes.length > 0) this.turns.push(group);
+    else this.ready.delete(group);
+    return name;
+  }
+
   private pump(): void {
     while (this.running < this.concurrency) {
-      const name = this.ready.shift();
+      const name = this.nextReady();
       if (name === undefined) return;
       const lane = this.lanes.get(name);
       const task = lane?.tasks.shift();
@@ -92,7 +120,7 @@ export class LaneDispatcher {
       // Tasks report their own failures; a rejection here must not stop the lane.
     }
     this.running--;
-    if (lane.tasks.length > 0) this.ready.push(name);
+    if (lane.tasks.length > 0) this.markReady(name, lane.group);
     else this.lanes.delete(name);
     this.wake();
     this.pump();

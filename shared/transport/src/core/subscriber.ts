@@ -105,13 +105,18 @@ export class Subscriber {
     const message: StreamMessage = { id, stream, event, deliveries };
     if (deliveries > this.settings.maxDeliveries) return this.sink.abandoned(group, message);
     this.inFlight.set(key, { stream, id });
-    this.dispatcher.push(`${event.tenantid}/${event.executionid}`, async () => {
-      try {
-        await this.sink.run(group, this.options.consumer, message, this.handler);
-      } finally {
-        this.inFlight.delete(key);
-      }
-    });
+    // One lane per execution, one turn per tenant: a flooding tenant cannot delay the others.
+    this.dispatcher.push(
+      `${event.tenantid}/${event.executionid}`,
+      async () => {
+        try {
+          await this.sink.run(group, this.options.consumer, message, this.handler);
+        } finally {
+          this.inFlight.delete(key);
+        }
+      },
+      event.tenantid,
+    );
   }
 
   /**
