@@ -5,8 +5,6 @@ import { testServersReachable } from '@wormhole/platform';
  * dead-lettered and then re-driven through the API.
  */
 import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { openBackends } from '@wormhole/backends';
 import { bootApi } from '@wormhole/api';
 import { bootExecutor } from '@wormhole/executor';
@@ -16,54 +14,14 @@ import { loadStorageConfig } from '@wormhole/storage';
 import { loadTransportConfig } from '@wormhole/transport';
 import { bootWorker } from '@wormhole/worker';
 import type { EventView, HttpStub, StepView } from './__tests__/engine-harness';
-import { Api, FAST_ENGINE_ENV, postgresWithRedisStreams, startHttpStub } from './__tests__/engine-harness';
+import { Api, FAST_ENGINE_ENV, postgresWithRedisStreams, startHttpStub, transitions } from './__tests__/engine-harness';
+import { killed, spawnRole } from './__tests__/role-processes';
 
 // Skipped (and listed at the end of the run) when a server it needs is unreachable.
 const reachable = testServersReachable(['postgres', 'redis']);
 const describeIf = reachable ? describe : describe.skip;
 
-const ROOT = path.resolve(__dirname, '../../..');
 type Running = { stop(): Promise<void> };
-
-/** A worker in a process of its own, resolved when it reports that it started. */
-function spawnWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'services/wormhole/src/main.ts', 'worker'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, LOG_LEVEL: 'info', WORKER_HEALTH_PORT: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`worker did not start: ${output}`)), 30_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('"worker started"')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`worker exited with ${String(code)}: ${output}`)));
-  });
-}
-
-function killed(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
-
-/** Each step transition of a run, counted: any count above one is a transition applied twice. */
-function transitions(events: readonly EventView[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const e of events) {
-    const key = `${e.type} ${e.data?.task_path ?? ''} ${e.data?.attempt ?? ''}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return counts;
-}
 
 describeIf('engine faults on postgres + redis streams', () => {
   const setup = postgresWithRedisStreams();
@@ -94,7 +52,7 @@ describeIf('engine faults on postgres + redis streams', () => {
   });
 
   it('finishes every run after its worker process is killed with SIGKILL, applying no transition twice', async () => {
-    const first = await spawnWorker(env);
+    const first = await spawnRole('worker', env);
     children.push(first);
     const workflow = await api.createWorkflow('slow-steps', [
       { one: { call: 'http', with: { method: 'get', endpoint: `${stub.url}/slow?ms=400` } } },
@@ -107,7 +65,7 @@ describeIf('engine faults on postgres + redis streams', () => {
     for (const id of ids) await api.until(id, ['running']);
     // The first calls are in flight; their results arrive while no worker is alive.
     await killed(first);
-    const second = await spawnWorker(env);
+    const second = await spawnRole('worker', env);
     children.push(second);
 
     for (const id of ids) {
@@ -128,7 +86,7 @@ describeIf('engine faults on postgres + redis streams', () => {
     }
     expect(stub.hits.get('/slow')).toBe(10);
     await killed(second);
-  });
+  }, 240_000); // two worker processes load the sources, 15 s and more each on a loaded machine
 
   it('changes nothing when events of a finished run are delivered again', async () => {
     await ensureWorker();

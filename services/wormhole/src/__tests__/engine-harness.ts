@@ -232,6 +232,16 @@ export interface EventView {
   readonly data?: { task_path?: string; attempt?: number };
 }
 
+/** Each step transition of a run, counted: any count above one is a transition applied twice. */
+export function transitions(events: readonly EventView[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const e of events) {
+    const key = `${e.type} ${e.data?.task_path ?? ''} ${e.data?.attempt ?? ''}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+
 /** Every role in one process (the all-in-one entry) on one installation, with a local HTTP stub. */
 export class EngineUnderTest {
   private constructor(
