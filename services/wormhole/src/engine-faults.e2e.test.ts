@@ -15,7 +15,7 @@ import { loadTransportConfig } from '@wormhole/transport';
 import { bootWorker } from '@wormhole/worker';
 import type { EventView, HttpStub, StepView } from './__tests__/engine-harness';
 import { Api, FAST_ENGINE_ENV, postgresWithRedisStreams, startHttpStub, transitions } from './__tests__/engine-harness';
-import { killed, spawnRole } from './__tests__/role-processes';
+import { killed, killSpawnedRoles, spawnRole } from './__tests__/role-processes';
 
 // Skipped (and listed at the end of the run) when a server it needs is unreachable.
 const reachable = testServersReachable(['postgres', 'redis']);
@@ -45,7 +45,7 @@ describeIf('engine faults on postgres + redis streams', () => {
     api = new Api(`http://127.0.0.1:${apiRole.port}`, 'acme');
   });
   afterAll(async () => {
-    await Promise.all(children.map(killed));
+    await killSpawnedRoles();
     for (const role of running.reverse()) await role.stop();
     await stub?.close();
     await setup.cleanup();

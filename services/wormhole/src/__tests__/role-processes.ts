@@ -10,6 +10,9 @@ const ROOT = path.resolve(__dirname, '../../../..');
 
 export type SpawnedRole = 'worker' | 'executor';
 
+/** Every role process started and not yet exited, including ones still starting. */
+const spawned = new Set<ChildProcess>();
+
 const HEALTH_PORT: Record<SpawnedRole, string> = { worker: 'WORKER_HEALTH_PORT', executor: 'EXECUTOR_HEALTH_PORT' };
 
 /** Starts `role` with `env` (its health port on 0) and resolves when it reports "<role> started". */
@@ -19,6 +22,8 @@ export function spawnRole(role: SpawnedRole, env: Record<string, string>): Promi
     env: { ...process.env, ...env, LOG_LEVEL: 'info', [HEALTH_PORT[role]]: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  spawned.add(child);
+  child.once('exit', () => spawned.delete(child));
   return new Promise((resolve, reject) => {
     let output = '';
     // Generous: on a loaded 2-core machine tsx takes 15 s and more to load the sources.
@@ -52,4 +57,12 @@ export function killed(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGKILL');
   });
+}
+
+/**
+ * SIGKILLs every role process this test file started, also those still starting (a test that
+ * timed out never got their handle): for afterAll, so no process outlives its test file.
+ */
+export async function killSpawnedRoles(): Promise<void> {
+  await Promise.all([...spawned].map(killed));
 }
