@@ -15,6 +15,7 @@ export function withLogStore(
     steps: db.steps,
     events: db.events,
     snapshots: db.snapshots,
+    subscriptions: db.subscriptions,
     logs,
     stats: db.stats,
     maintenance: db.maintenance,

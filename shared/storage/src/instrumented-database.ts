@@ -48,6 +48,7 @@ export function instrumentDatabase(db: Database, metrics: Metrics): Database {
     steps: wrap('steps', db.steps),
     events: wrap('events', db.events),
     snapshots: wrap('snapshots', db.snapshots),
+    subscriptions: wrap('subscriptions', db.subscriptions),
     logs: wrap('logs', db.logs),
     stats: wrap('stats', db.stats),
     maintenance: wrap('maintenance', db.maintenance),

@@ -1,5 +1,6 @@
 import type { ExecutionListQuery, Execution, ExecutionPatch, NewExecution } from '../domain/execution';
 import type { EngineEvent, StoredEngineEvent } from '../domain/engine-events';
+import type { EventSubscription } from '../domain/event-subscription';
 import type { LogEntry, LogQuery } from '../domain/log-entry';
 import type { ApiKey, NewApiKey } from '../domain/api-key';
 import type { TenantStats } from '../domain/stats';
@@ -107,6 +108,16 @@ export interface SnapshotRepository {
   load(tenantId: string, executionId: string): Promise<ExecutionSnapshot | undefined>;
 }
 
+/** The `listen` tasks waiting for events, per tenant (see `EventSubscription`). */
+export interface EventSubscriptionRepository {
+  /** Stores the subscription; storing the same (execution, listen) again replaces it. */
+  put(subscription: EventSubscription): Promise<void>;
+  /** Every subscription of the tenant, oldest first. */
+  listByTenant(tenantId: string): Promise<EventSubscription[]>;
+  /** Removes one listen's subscription, or, without `listenId`, every one of the execution. */
+  remove(tenantId: string, executionId: string, listenId?: string): Promise<void>;
+}
+
 export interface LogRepository {
   /** Stores log lines; they may expire after the configured retention. */
   append(tenantId: string, entries: readonly LogEntry[]): Promise<void>;
@@ -158,6 +169,7 @@ export interface Database {
   readonly steps: StepRunRepository;
   readonly events: EventRepository;
   readonly snapshots: SnapshotRepository;
+  readonly subscriptions: EventSubscriptionRepository;
   readonly logs: LogRepository;
   readonly stats: StatsRepository;
   readonly maintenance: MaintenanceRepository;

@@ -13,6 +13,7 @@ import { workflowContract } from './contract/workflows.contract';
 import { executionContract, maintenanceContract } from './contract/executions.contract';
 import { historyContract } from './contract/history.contract';
 import { apiKeyContract } from './contract/api-keys.contract';
+import { subscriptionContract } from './contract/subscriptions.contract';
 
 export interface OpenedDatabase {
   readonly db: Database;
@@ -56,6 +57,7 @@ export function databaseContract(
     historyContract(ctx);
     maintenanceContract(ctx);
     apiKeyContract(ctx);
+    subscriptionContract(ctx);
 
     it('close() is idempotent', async () => {
       // A second, throwaway database: closing the shared one would break the other tests.

@@ -37,6 +37,8 @@ export function withBlobOffload(db: Database, codec: BlobCodec): Database {
     steps: steps(db.steps, codec),
     events: events(db.events, codec),
     snapshots: snapshots(db.snapshots, codec),
+    // Filters are small (a listen's `with`): stored as they are.
+    subscriptions: db.subscriptions,
     logs: db.logs,
     stats: db.stats,
     apiKeys: db.apiKeys,

@@ -8,6 +8,7 @@ import type {
   LogRepository,
   MaintenanceRepository,
   SnapshotRepository,
+  EventSubscriptionRepository,
   StatsRepository,
   StepRunRepository,
   WorkflowRepository,
@@ -38,6 +39,7 @@ export class EmbeddedDatabase implements Database {
   readonly steps: StepRunRepository;
   readonly events: EventRepository;
   readonly snapshots: SnapshotRepository;
+  readonly subscriptions: EventSubscriptionRepository;
   readonly logs: LogRepository;
   readonly stats: StatsRepository;
   readonly maintenance: MaintenanceRepository;
@@ -53,6 +55,7 @@ export class EmbeddedDatabase implements Database {
     this.steps = inner.steps;
     this.events = inner.events;
     this.snapshots = inner.snapshots;
+    this.subscriptions = inner.subscriptions;
     this.logs = inner.logs;
     this.stats = inner.stats;
     this.maintenance = inner.maintenance;

@@ -8,6 +8,8 @@ import type { ExecutionDoc, StepRunDoc, WorkflowDoc, WorkflowVersionDoc } from '
 import { MongoExecutionRepository } from './execution-repository';
 import type { EventDoc, EventHeadDoc, SnapshotDoc } from './history-repositories';
 import { MongoEventRepository, MongoSnapshotRepository, MongoStepRunRepository } from './history-repositories';
+import type { SubscriptionDoc } from './subscription-repository';
+import { MongoSubscriptionRepository } from './subscription-repository';
 import type { ExecutionLogDoc } from './log-repository';
 import { EXECUTION_LOGS, MongoLogRepository, ensureLogIndexes } from './log-repository';
 import { MongoWorkflowRepository } from './workflow-repository';
@@ -24,6 +26,7 @@ export class MongoDatabase implements Database {
   readonly steps: MongoStepRunRepository;
   readonly events: MongoEventRepository;
   readonly snapshots: MongoSnapshotRepository;
+  readonly subscriptions: MongoSubscriptionRepository;
   readonly logs: MongoLogRepository;
   readonly stats: StatsRepository;
   readonly apiKeys: MongoApiKeyRepository;
@@ -45,6 +48,7 @@ export class MongoDatabase implements Database {
       db.collection<EventHeadDoc>('event_heads'),
     );
     this.snapshots = new MongoSnapshotRepository(db.collection<SnapshotDoc>('snapshots'));
+    this.subscriptions = new MongoSubscriptionRepository(db.collection<SubscriptionDoc>('event_subscriptions'));
     this.logs = new MongoLogRepository(db.collection<ExecutionLogDoc>(EXECUTION_LOGS));
     this.stats = { get: (tenantId) => this.tenantStats(tenantId) };
     this.apiKeys = new MongoApiKeyRepository(db.collection<ApiKeyDoc>(API_KEYS));
@@ -114,6 +118,9 @@ export class MongoDatabase implements Database {
 /** Every index the backend relies on, declared in code and applied at start. */
 export async function migrateMongo(db: Db, logRetentionDays: number): Promise<void> {
   await Promise.all([
+    db
+      .collection('event_subscriptions')
+      .createIndexes([{ key: { tenant_id: 1, created_at: 1 }, name: 'tenant_created' }]),
     db.collection('workflows').createIndexes([
       { key: { tenant_id: 1, created_at: 1, _id: 1 }, name: 'tenant_created' },
       { key: { tenant_id: 1, updated_at: 1, _id: 1 }, name: 'tenant_updated' },

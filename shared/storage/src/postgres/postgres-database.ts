@@ -7,6 +7,7 @@ import type {
   LogRepository,
   MaintenanceRepository,
   SnapshotRepository,
+  EventSubscriptionRepository,
   StatsRepository,
   StepRunRepository,
   WorkflowRepository,
@@ -25,6 +26,7 @@ import type { ConnectionPool } from './pool';
 import { createPool, queryRows } from './pool';
 import { PostgresSnapshotRepository } from './snapshot-repository';
 import { tablesFor } from './sql-names';
+import { PostgresSubscriptionRepository } from './subscription-repository';
 import { PostgresStatsRepository } from './stats-repository';
 import { PostgresStepRunRepository } from './step-run-repository';
 import { PostgresWorkflowRepository } from './workflow-repository';
@@ -50,6 +52,7 @@ export class PostgresDatabase implements Database {
   readonly steps: StepRunRepository;
   readonly events: EventRepository;
   readonly snapshots: SnapshotRepository;
+  readonly subscriptions: EventSubscriptionRepository;
   readonly logs: LogRepository;
   readonly stats: StatsRepository;
   readonly maintenance: MaintenanceRepository;
@@ -68,6 +71,7 @@ export class PostgresDatabase implements Database {
     this.steps = new PostgresStepRunRepository(pool, tables);
     this.events = new PostgresEventRepository(pool, tables);
     this.snapshots = new PostgresSnapshotRepository(pool, tables);
+    this.subscriptions = new PostgresSubscriptionRepository(pool, tables);
     this.logs = new PostgresLogRepository(pool, tables);
     this.stats = new PostgresStatsRepository(pool, tables);
     this.maintenance = new PostgresMaintenanceRepository(pool, tables);

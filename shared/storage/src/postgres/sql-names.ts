@@ -17,6 +17,7 @@ export interface Tables {
   readonly stepRuns: string;
   readonly events: string;
   readonly snapshots: string;
+  readonly subscriptions: string;
   readonly executionLogs: string;
   readonly apiKeys: string;
 }
@@ -44,6 +45,7 @@ export function tablesFor(schema: string): Tables {
     stepRuns: `${s}.step_runs`,
     events: `${s}.events`,
     snapshots: `${s}.execution_snapshots`,
+    subscriptions: `${s}.event_subscriptions`,
     executionLogs: `${s}.execution_logs`,
     apiKeys: `${s}.api_keys`,
   };

@@ -22,6 +22,8 @@ export function storageKeys(prefix: string) {
     events: (tenantId: string, executionId: string) => `${t(tenantId)}:execution:${executionId}:events`,
     eventIds: (tenantId: string, executionId: string) => `${t(tenantId)}:execution:${executionId}:events:ids`,
     snapshot: (tenantId: string, executionId: string) => `${t(tenantId)}:execution:${executionId}:snapshot`,
+    /** Hash of the tenant's waiting listens, field `<execution> <listen>`, value the subscription as JSON. */
+    subscriptions: (tenantId: string) => `${t(tenantId)}:subscriptions`,
     logs: (tenantId: string, executionId: string) => `${t(tenantId)}:execution:${executionId}:logs`,
     apiKey: (tenantId: string, id: string) => `${t(tenantId)}:api_key:${id}`,
     apiKeysByCreated: (tenantId: string) => `${t(tenantId)}:api_keys:by_created`,

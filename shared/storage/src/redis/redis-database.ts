@@ -12,6 +12,7 @@ import {
 } from './history-repositories';
 import type { StorageKeys } from './keys';
 import { storageKeys } from './keys';
+import { RedisSubscriptionRepository } from './subscription-repository';
 import { RedisWorkflowRepository } from './workflow-repository';
 import { RedisApiKeyRepository } from './api-key-repository';
 import { probeBackend } from '@wormhole/platform';
@@ -28,6 +29,7 @@ export class RedisDatabase implements Database {
   readonly steps: RedisStepRunRepository;
   readonly events: RedisEventRepository;
   readonly snapshots: RedisSnapshotRepository;
+  readonly subscriptions: RedisSubscriptionRepository;
   readonly logs: RedisLogRepository;
   readonly stats: StatsRepository;
   readonly apiKeys: RedisApiKeyRepository;
@@ -43,6 +45,7 @@ export class RedisDatabase implements Database {
     this.steps = new RedisStepRunRepository(redis, keys);
     this.events = new RedisEventRepository(redis, keys);
     this.snapshots = new RedisSnapshotRepository(redis, keys);
+    this.subscriptions = new RedisSubscriptionRepository(redis, keys);
     this.logs = new RedisLogRepository(redis, keys);
     this.stats = { get: (tenantId) => this.tenantStats(tenantId) };
     this.apiKeys = new RedisApiKeyRepository(redis, keys);
