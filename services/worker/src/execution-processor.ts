@@ -9,7 +9,16 @@ import type {
 } from '@wormhole/interfaces';
 import { ConflictError, dslError, engineEvent, ensureError, eventPublishedEvent } from '@wormhole/interfaces';
 import type { Decision, ExecutionState, ExpressionEvaluator, PendingWork, WorkflowDocument } from '@wormhole/dsl';
-import { applyEvent, decide, initialState, markPersisted, pendingWork, secretPlaceholders } from '@wormhole/dsl';
+import {
+  applyEvent,
+  decide,
+  initialState,
+  markPersisted,
+  pendingWork,
+  secretPlaceholders,
+  waitingListens,
+} from '@wormhole/dsl';
+import { syncSubscriptions } from './subscriptions';
 import type { DefinitionCache } from './definition-cache';
 import type { StateCache } from './state-cache';
 import type { LoadedExecution } from './state-loader';
@@ -86,6 +95,7 @@ export class ExecutionProcessor {
     const last = stored.length > 0 ? stored[stored.length - 1]!.sequence : state.sequence;
     const next = markPersisted(decision.state, last);
     const open = await persistProjection(this.db, next, loaded.openSteps, stored);
+    await syncSubscriptions(this.db, event, waitingListens(state), next, decision.events);
     this.states.remember(event.executionid, { state: next, openSteps: open });
     await this.publish(decision.events);
     if (next.eventCount - loaded.snapshotEventCount >= this.settings.snapshotEvery || next.status === 'waiting') {

@@ -168,6 +168,15 @@ export function project(subject: Subject, events: readonly StoredEngineEvent[], 
       case 'io.wormhole.timer.fired':
         setStatus('running');
         break;
+      case 'io.wormhole.listen.started':
+        setStatus('waiting');
+        log(
+          event,
+          'debug',
+          `listening (${event.data.mode}) for ${event.data.filters.length} event filter(s)`,
+          event.data,
+        );
+        break;
       case 'io.wormhole.event.emitted':
       case 'io.wormhole.event.received':
       case 'io.wormhole.event.published':

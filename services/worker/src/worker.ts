@@ -4,6 +4,7 @@ import type { HealthServer } from '@wormhole/platform';
 import { startHealthServer, roleHealth } from '@wormhole/platform';
 import type { WorkerConfig } from './config';
 import { DefinitionCache } from './definition-cache';
+import { EventRouter } from './event-router';
 import { ExecutionProcessor } from './execution-processor';
 import { Reconciler } from './reconciler';
 import { StateCache } from './state-cache';
@@ -67,6 +68,15 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       handled.inc({ type: message.event.type });
     },
   );
+  // Its own group: every worker process shares the routing, each tenant event is routed once.
+  const router = new EventRouter(deps.db, deps.stream, deps.logger.child({ component: 'event-router' }));
+  const routing: Subscription = deps.stream.subscribe(
+    { group: 'event-router', consumer: deps.consumerName, types: ['io.wormhole.event.published'] },
+    async (message) => {
+      if (message.event.type === 'io.wormhole.event.published') await router.route(message.event);
+      handled.inc({ type: message.event.type });
+    },
+  );
   const reconciler = new Reconciler(
     deps.db,
     deps.stream,
@@ -91,6 +101,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       ready = false;
       await reconciler.stop();
       await subscription.close();
+      await routing.close();
       await health?.close();
     },
   };

@@ -31,6 +31,7 @@ const PAYLOADS: Readonly<Record<EngineEventType, PayloadSchema>> = {
   'io.wormhole.event.emitted': { event: 'object' },
   'io.wormhole.event.received': { event: 'object' },
   'io.wormhole.event.published': { event: 'object' },
+  'io.wormhole.listen.started': { ...TASK_REF, attempt: 'number', listen_id: 'string', mode: 'string', read: 'string' },
 };
 
 const ENVELOPE_STRINGS = ['id', 'source', 'tenantid', 'workflowid', 'executionid'] as const;

@@ -207,15 +207,16 @@ do:
     expect(decision.state.error).toMatchObject({ type: DSL_ERROR_TYPES.expression.type, instance: '/input/from' });
   });
 
-  it('faults with a not-implemented runtime error for constructs not implemented yet (listen)', () => {
+  it('faults with a not-implemented runtime error for constructs not implemented yet (listen until)', () => {
     const r = run(`
 do:
   - await:
       listen:
         to:
-          one:
-            with:
-              type: com.example.ready
+          any:
+            - with:
+                type: com.example.ready
+          until: \${ true }
 `);
     const decision = r.receive(started({ items: [1] }));
     expect(decision.state.error).toMatchObject({

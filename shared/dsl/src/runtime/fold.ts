@@ -1,5 +1,6 @@
 import type { EngineEvent, EngineEventOf, EngineEventType, StoredEngineEvent } from '@wormhole/interfaces';
-import { isTerminalStatus } from '@wormhole/interfaces';
+import { cloudEventKey, isTerminalStatus } from '@wormhole/interfaces';
+import { listenSatisfied } from './listen';
 import { isWithin, listPointerOf } from './document';
 import type { TaskType } from './document';
 import type { BodyProgress } from './events';
@@ -79,9 +80,27 @@ const handlers: { readonly [K in EngineEventType]: Handler<K> } = {
     );
     return next === state ? state : { ...next, status: 'running' };
   },
-  // Recorded in the history; `emit` and `listen` will give them a meaning for the state.
+  // Recorded in the history; an emitted event reaches listens through the tenant's event stream.
   'io.wormhole.event.emitted': (state) => state,
-  'io.wormhole.event.received': (state) => state,
+  'io.wormhole.listen.started': (state, event) => {
+    const data = event.data;
+    const next = updateRun(state, data.task_path, ['started'], (run) =>
+      run.attempt === data.attempt && run.type === 'listen'
+        ? {
+            phase: 'waiting',
+            listen: {
+              id: data.listen_id,
+              mode: data.mode,
+              read: data.read,
+              filterCount: data.filters.length,
+              received: [],
+            },
+          }
+        : undefined,
+    );
+    return next === state ? state : { ...next, status: onlyWaiting(next.tasks) ? 'waiting' : 'running' };
+  },
+  'io.wormhole.event.received': onEventReceived,
   // Tenant-stream traffic for the router; never in an execution's history.
   'io.wormhole.event.published': (state) => state,
 };
@@ -118,6 +137,23 @@ const UNFINISHED: readonly TaskPhase[] = ['started', 'requested', 'waiting', 're
 
 function isActive(state: ExecutionState): boolean {
   return state.status === 'running' || state.status === 'waiting';
+}
+
+/**
+ * An event the router delivered to a listen. Dropped when that listen is not waiting any more (it
+ * completed, timed out, or a later attempt runs), and when the same (source, id) was already consumed.
+ */
+function onEventReceived(state: ExecutionState, event: EngineEventOf<'io.wormhole.event.received'>): ExecutionState {
+  const { listen_id: listenId, task_path: path, filters = [] } = event.data;
+  if (listenId === undefined || path === undefined) return state;
+  const key = cloudEventKey(event.data.event);
+  const next = updateRun(state, path, ['waiting'], (run) => {
+    const listen = run.listen;
+    if (listen?.id !== listenId || listen.received.some((r) => r.key === key)) return undefined;
+    const updated = { ...listen, received: [...listen.received, { key, event: event.data.event, filters }] };
+    return { listen: updated, ...(listenSatisfied(updated) ? { phase: 'resumed' as const } : {}) };
+  });
+  return next === state ? state : { ...next, status: onlyWaiting(next.tasks) ? 'waiting' : 'running' };
 }
 
 function onTaskStarted(state: ExecutionState, event: EngineEventOf<'io.wormhole.task.started'>): ExecutionState {

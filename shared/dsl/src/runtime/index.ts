@@ -28,6 +28,8 @@ export {
   toSnapshot,
 } from './state';
 export { applyEvent, applyEvents } from './fold';
+export { matchesFilter, matchingFilters } from './event-filter';
+export { waitingListens } from './listen';
 export type { RuntimePayloadExtras } from './events';
 export { decide, DEFAULT_RUNTIME, deterministicEventId } from './decider';
 export type { DecideOptions, Decision } from './decider';

@@ -1,4 +1,13 @@
-import type { DslError, ExecutionSnapshot, ExecutionStatus, JsonObject, JsonValue } from '@wormhole/interfaces';
+import type {
+  CloudEvent,
+  DslError,
+  ExecutionSnapshot,
+  ExecutionStatus,
+  JsonObject,
+  JsonValue,
+  ListenMode,
+  ListenRead,
+} from '@wormhole/interfaces';
 import type { TaskType } from './document';
 
 /**
@@ -14,6 +23,20 @@ export type TaskPhase = 'started' | 'requested' | 'waiting' | 'resumed' | 'retry
 export interface Deadline {
   readonly timerId: string;
   readonly fired?: true;
+}
+
+/** A `listen` waiting: what it waits for and the events it consumed so far. */
+export interface ListenPosition {
+  readonly id: string;
+  readonly mode: ListenMode;
+  readonly read: ListenRead;
+  readonly filterCount: number;
+  /** Consumed events in arrival order, each with the identity key it is deduplicated by. */
+  readonly received: readonly {
+    readonly key: string;
+    readonly event: CloudEvent;
+    readonly filters: readonly number[];
+  }[];
 }
 
 /** Where a `for` run is: the current item's index, the input of that iteration, and the collection. */
@@ -62,6 +85,8 @@ export interface TaskRun {
   readonly firstStartedAt?: string;
   /** The timer of the task's `timeout`, when it has one. */
   readonly deadline?: Deadline;
+  /** `listen`: what it waits for, once `listen.started`. */
+  readonly listen?: ListenPosition;
 }
 
 /** Identity of the execution, taken from the envelope of `execution.started`. */

@@ -13,6 +13,7 @@ import { resolveAuthenticationReferences } from './authentications';
 import { resolveFunctionCall } from './functions';
 import { runFor, runFork } from './composites';
 import { emitEvent } from './emit';
+import { listenOutput, startListen } from './listen';
 import { enterList, follow } from './flow';
 import { validated } from './schemas';
 import { standardErrorKind } from './standard-errors';
@@ -101,7 +102,7 @@ export function runTask(ctx: StepContext, run: TaskRun): EventDraft[] {
       case 'run':
         return [requestTask(ctx, entry, run, args)];
       case 'listen':
-        throw unsupportedFault("'listen' tasks are not supported yet");
+        return startListen(ctx, entry, run, args);
     }
   } catch (e) {
     return [taskFailed(ctx, run, run.attempt, faultOf(e, run.path), ctx.state.context)];
@@ -110,7 +111,8 @@ export function runTask(ctx: StepContext, run: TaskRun): EventDraft[] {
 
 /** A timer fired: a `wait` completes with its input as output, a `try` runs its next attempt. */
 export function resumeTask(ctx: StepContext, run: TaskRun): EventDraft[] {
-  return run.type === 'try' ? restartTry(ctx, run) : [completed(run, run.input)];
+  if (run.type === 'try') return restartTry(ctx, run);
+  return [completed(run, run.listen ? listenOutput(run.listen) : run.input)];
 }
 
 /** A `try` whose catch asked for a retry: wait for the delay, or go again at once. */

@@ -47,7 +47,22 @@ export interface EngineEventPayloads {
   'io.wormhole.timer.scheduled': TaskRef & { timer_id: string; due_at: string; kind?: TimerKind };
   'io.wormhole.timer.fired': TaskRef & { timer_id: string };
   'io.wormhole.event.emitted': { event: CloudEvent };
-  'io.wormhole.event.received': { event: CloudEvent };
+  /**
+   * A CloudEvent consumed by the execution. The event router names the listen it is for
+   * (`listen_id`, `task_path`) and which of its filters the event matched (`filters`, indices).
+   */
+  'io.wormhole.event.received': { event: CloudEvent; listen_id?: string; task_path?: string; filters?: number[] };
+  /**
+   * A `listen` task started waiting: `filters` are its `with` objects, runtime expressions
+   * evaluated; `listen_id` (this event's id) names the subscription the worker stores.
+   */
+  'io.wormhole.listen.started': TaskRef & {
+    attempt: number;
+    listen_id: string;
+    mode: ListenMode;
+    filters: JsonObject[];
+    read: ListenRead;
+  };
   /**
    * A CloudEvent posted to `POST /events` or emitted by a workflow, on its tenant's event stream
    * (`workflowid` and `executionid` are `TENANT_EVENTS_ID`), on its way to the listens that match.
@@ -56,6 +71,11 @@ export interface EngineEventPayloads {
 }
 
 export type TimerKind = 'wait' | 'retry' | 'timeout';
+
+/** `listen.to`: one filter, any of the filters, or all of them. */
+export type ListenMode = 'one' | 'any' | 'all';
+/** `listen.read`: what of each consumed event the task outputs. */
+export type ListenRead = 'data' | 'envelope' | 'raw';
 
 export interface TaskRef {
   /** JSON pointer of the task in the document, e.g. "/do/0/fetch". */
@@ -83,6 +103,7 @@ export const ENGINE_EVENT_TYPES = [
   'io.wormhole.event.emitted',
   'io.wormhole.event.received',
   'io.wormhole.event.published',
+  'io.wormhole.listen.started',
 ] as const satisfies readonly EngineEventType[];
 
 /** Extension attributes every engine event carries (CloudEvents extension names are lower-case). */

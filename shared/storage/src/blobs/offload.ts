@@ -33,6 +33,7 @@ export const EVENT_DATA_FIELDS: { readonly [K in EngineEventType]: readonly (key
   'io.wormhole.event.emitted': ['event'],
   'io.wormhole.event.received': ['event'],
   'io.wormhole.event.published': ['event'],
+  'io.wormhole.listen.started': [],
 };
 
 /** Where a value goes: stays in the row or event (possibly escaped), or out of line as this JSON text. */
