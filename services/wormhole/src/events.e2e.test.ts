@@ -35,10 +35,11 @@ describe.each(setups())('events on $name', (setup: BackendSetup) => {
   let engine: EngineUnderTest;
   let api: Api;
 
+  // Booting an installation (PGlite's WebAssembly, migrations) takes far longer on a loaded machine.
   beforeAll(async () => {
     engine = await EngineUnderTest.start(setup);
     ({ api } = engine);
-  });
+  }, 120_000);
   afterAll(() => engine?.stop());
 
   /** Waits until the run parked in its listen (its subscription is stored right after). */
