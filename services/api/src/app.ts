@@ -2,12 +2,15 @@ import express from 'express';
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { BackendHealth, Database, EventStream, Logger, Metrics } from '@wormhole/interfaces';
 import type { ApiConfig } from './config';
+import { authenticate, requireAdmin } from './auth/authenticate';
+import { KeyVerifier } from './auth/key-verifier';
 import { ExecutionService } from './engine/execution-service';
 import { StartRateLimiter } from './engine/start-rate-limiter';
 import { bodyReader } from './http/body';
 import { requestContext } from './http/context';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { DEFAULT_TENANT, bindTenant } from './http/tenant';
+import { adminApiKeyRoutes } from './routes/admin-api-keys';
 import { deadLetterRoutes } from './routes/dead-letters';
 import { eventRoutes } from './routes/events';
 import { executionRoutes } from './routes/executions';
@@ -18,7 +21,17 @@ import { roleHealth } from '@wormhole/platform';
 
 export interface ApiDeps {
   readonly config: Pick<ApiConfig, 'bodyLimitBytes' | 'tenantMode' | 'cancelWaitMs'> &
-    Partial<Pick<ApiConfig, 'maxActiveExecutionsPerTenant' | 'tenantStartRate' | 'tenantStartBurst'>>;
+    Partial<
+      Pick<
+        ApiConfig,
+        | 'maxActiveExecutionsPerTenant'
+        | 'tenantStartRate'
+        | 'tenantStartBurst'
+        | 'authMode'
+        | 'adminApiKey'
+        | 'apiKeyCacheMs'
+      >
+    >;
   readonly db: Database;
   readonly stream: EventStream;
   readonly logger: Logger;
@@ -44,6 +57,12 @@ export function createApp(deps: ApiDeps): Express {
     maxActivePerTenant: deps.config.maxActiveExecutionsPerTenant ?? 0,
     ...startLimiter(deps.config),
   });
+  if (deps.config.authMode === 'apikey') {
+    const verifier = new KeyVerifier(deps.db.apiKeys, deps.config.adminApiKey, deps.config.apiKeyCacheMs ?? 5000);
+    app.use('/api/v1', authenticate(verifier));
+    // Before the tenant routes: with authentication on, "admin" is not a tenant id.
+    app.use('/api/v1', requireAdminOn('/admin'), adminApiKeyRoutes(deps.db));
+  }
   const tenantRouter = express.Router({ mergeParams: true });
   tenantRouter.use(workflowRoutes(deps.db, executions, deps.metrics));
   tenantRouter.use(executionRoutes(deps.db, executions));
@@ -59,6 +78,14 @@ export function createApp(deps: ApiDeps): Express {
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;
+}
+
+/** requireAdmin for paths under `prefix` only. */
+function requireAdminOn(prefix: string) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (req.path === prefix || req.path.startsWith(`${prefix}/`)) requireAdmin(req, res, next);
+    else next();
+  };
 }
 
 function startLimiter(config: ApiDeps['config']): { startLimiter?: StartRateLimiter } {

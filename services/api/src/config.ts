@@ -22,7 +22,16 @@ export interface ApiConfig {
   readonly tenantStartRate: number;
   /** Starts a tenant may make at once after being idle (the token bucket's size). */
   readonly tenantStartBurst: number;
+  /** none: open API (quick start); apikey: every /api/v1 request needs a tenant or the admin key. */
+  readonly authMode: AuthMode;
+  /** Manages tenant keys; required (at least 32 characters) with apikey. Never logged. */
+  readonly adminApiKey?: string;
+  /** How long a verified key is trusted without asking the database (the revocation delay). */
+  readonly apiKeyCacheMs: number;
 }
+
+export const AUTH_MODES = ['none', 'apikey'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
 
 /** Reads and validates the API's settings once; an invalid value names its variable. */
 export function loadApiConfig(env: Env): ApiConfig {
@@ -39,6 +48,21 @@ export function loadApiConfig(env: Env): ApiConfig {
     cancelWaitMs: r.int('API_CANCEL_WAIT_MS', 2000, { min: 0, max: 60000 }),
     maxActiveExecutionsPerTenant: r.int('TENANT_MAX_ACTIVE_EXECUTIONS', 0, { min: 0, max: 10_000_000 }),
     ...startRate(r),
+    ...auth(r),
+  };
+}
+
+function auth(r: EnvReader): Pick<ApiConfig, 'authMode' | 'adminApiKey' | 'apiKeyCacheMs'> {
+  const authMode = r.oneOf('AUTH_MODE', AUTH_MODES, 'none');
+  const adminApiKey = r.string('ADMIN_API_KEY');
+  if (authMode === 'apikey' && (adminApiKey === undefined || adminApiKey.length < 32)) {
+    // The message never repeats the value: it is a secret even when too short.
+    throw new ConfigurationError('ADMIN_API_KEY', 'required with AUTH_MODE=apikey, at least 32 characters');
+  }
+  return {
+    authMode,
+    ...(authMode === 'apikey' && adminApiKey !== undefined ? { adminApiKey } : {}),
+    apiKeyCacheMs: r.int('API_KEY_CACHE_MS', 5000, { min: 0, max: 300_000 }),
   };
 }
 

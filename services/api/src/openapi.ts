@@ -39,6 +39,50 @@ const executionFilters = [
   query('started_to', { type: 'string', format: 'date-time' }),
 ];
 
+/** Tenant API keys, managed with the admin key (routes exist only with AUTH_MODE=apikey). */
+function adminPaths(): Record<string, Schema> {
+  const keys = '/api/v1/admin/tenants/{tenant_id}/api-keys';
+  const apiKey = {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      tenant_id: { type: 'string' },
+      name: { type: 'string' },
+      created_at: { type: 'string', format: 'date-time' },
+      revoked: { type: 'boolean' },
+      revoked_at: { type: 'string', format: 'date-time' },
+    },
+  };
+  return {
+    [keys]: {
+      post: {
+        summary: 'Create an API key for the tenant; the plaintext `key` is in this answer only',
+        parameters: [tenantParam],
+        requestBody: { content: json({ type: 'object', properties: { name: { type: 'string' } } }) },
+        responses: {
+          201: ok('Created', { ...apiKey, properties: { ...apiKey.properties, key: { type: 'string' } } }),
+          ...errors(400, 401, 403),
+        },
+      },
+      get: {
+        summary: "The tenant's API keys (never the keys themselves)",
+        parameters: [tenantParam],
+        responses: {
+          200: ok('Keys', { type: 'object', properties: { items: { type: 'array', items: apiKey } } }),
+          ...errors(401, 403),
+        },
+      },
+    },
+    [`${keys}/{key_id}`]: {
+      delete: {
+        summary: 'Revoke an API key (it stays listed as revoked)',
+        parameters: [tenantParam, idParam('key_id')],
+        responses: { 200: ok('Revoked', apiKey), ...errors(401, 403, 404) },
+      },
+    },
+  };
+}
+
 function tenantPaths(prefix: string): Record<string, Schema> {
   const wf = `${prefix}/workflows/{workflow_id}`;
   const ex = `${prefix}/executions/{execution_id}`;
@@ -391,7 +435,17 @@ export function openApiDocument(): Schema {
       },
       '/docs': { get: { summary: 'This document', responses: { 200: ok('OpenAPI 3 document') } } },
       ...tenantPaths('/api/v1/{tenant_id}'),
+      ...adminPaths(),
     },
-    components: { schemas, responses },
+    // With AUTH_MODE=apikey every /api/v1 route needs one of these; with none (the default) no key.
+    security: [{ bearerKey: [] }, { headerKey: [] }],
+    components: {
+      schemas,
+      responses,
+      securitySchemes: {
+        bearerKey: { type: 'http', scheme: 'bearer', description: 'A tenant API key (whk_…) or the admin key' },
+        headerKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+      },
+    },
   };
 }

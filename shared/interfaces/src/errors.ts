@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'CONFIGURATION_ERROR'
   | 'LIMIT_EXCEEDED'
   | 'RATE_LIMITED'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
   | 'INTERNAL_ERROR';
 
 export interface ErrorDetail {
@@ -99,6 +101,20 @@ export class RateLimitedError extends AppError {
     readonly retryAfterSeconds: number,
   ) {
     super('RATE_LIMITED', message);
+  }
+}
+
+/** No credentials, or credentials that match no (unrevoked) key. Never says which. */
+export class UnauthenticatedError extends AppError {
+  constructor(message = 'a valid API key is required (Authorization: Bearer <key> or X-API-Key)') {
+    super('UNAUTHENTICATED', message);
+  }
+}
+
+/** Valid credentials that may not do this (a tenant key on an admin route). */
+export class ForbiddenError extends AppError {
+  constructor(message: string) {
+    super('FORBIDDEN', message);
   }
 }
 

@@ -7,7 +7,11 @@ export interface RequestContext {
   readonly requestId: string;
   logger: Logger;
   tenantId?: string;
+  /** Who the API key belongs to (AUTH_MODE=apikey); absent when authentication is off. */
+  principal?: Principal;
 }
+
+export type Principal = { readonly kind: 'admin' } | { readonly kind: 'tenant'; readonly tenantId: string };
 
 const KEY = 'wormhole';
 const SANE_REQUEST_ID = /^[\w.:@-]{1,128}$/;

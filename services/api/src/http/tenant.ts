@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { ValidationError, isValidTenantId } from '@wormhole/interfaces';
+import { NotFoundError, ValidationError, isValidTenantId } from '@wormhole/interfaces';
 import { context } from './context';
 
 export const DEFAULT_TENANT = 'default';
@@ -17,6 +17,11 @@ export function bindTenant(fixed?: string) {
       return;
     }
     const ctx = context(res);
+    if (ctx.principal?.kind === 'tenant' && ctx.principal.tenantId !== tenantId) {
+      // Another tenant's key: answer as if nothing were there, so existence does not leak.
+      next(new NotFoundError('route', '', `${req.method} ${req.path}`));
+      return;
+    }
     ctx.tenantId = tenantId;
     ctx.logger = ctx.logger.child({ tenant_id: tenantId });
     next();
