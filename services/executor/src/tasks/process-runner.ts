@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -17,6 +17,8 @@ export interface ProcessSpec {
   /** The whole environment of the process: nothing of the executor's own is passed on. */
   readonly env: Readonly<Record<string, string>>;
   readonly stdin?: string;
+  /** Files written into the working directory before the process starts (a script's code). */
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 export type ProcessEnd =
@@ -33,6 +35,7 @@ export type ProcessEnd =
 export async function runProcess(spec: ProcessSpec, limits: ProcessLimits, signal: AbortSignal): Promise<ProcessEnd> {
   const workDir = await mkdtemp(join(tmpdir(), 'wormhole-run-'));
   try {
+    for (const [name, content] of Object.entries(spec.files ?? {})) await writeFile(join(workDir, name), content);
     return await new Promise<ProcessEnd>((resolve) => {
       const child = spawn(spec.file, [...spec.args(workDir)], {
         cwd: workDir,

@@ -105,8 +105,8 @@ describe('run: script', () => {
     expect(outcome.kind === 'failed' && outcome.error.detail).toContain('RUN_SCRIPT_ENABLED=true');
   });
 
-  it('runs JavaScript with its arguments', async () => {
-    const code = "console.log(process.argv.slice(1).join(' '))";
+  it('runs JavaScript with its arguments where scripts expect them (process.argv[2] on)', async () => {
+    const code = "console.log(process.argv.slice(2).join(' '))";
     expect(await script({ script: { language: 'javascript', code, arguments: ['hello', 'world'] } })).toEqual({
       kind: 'completed',
       output: 'hello world',
@@ -126,10 +126,10 @@ describe('run: script', () => {
   });
 
   (hasPython ? it : it.skip)('runs Python with stdin', async () => {
-    const code = 'import sys\nprint(sys.stdin.read().upper())';
-    expect(await script({ script: { language: 'python', code, stdin: 'quiet' } })).toEqual({
+    const code = 'import sys\nprint(sys.stdin.read().upper(), sys.argv[1])';
+    expect(await script({ script: { language: 'python', code, stdin: 'quiet', arguments: ['one'] } })).toEqual({
       kind: 'completed',
-      output: 'QUIET',
+      output: 'QUIET one',
     });
   });
 

@@ -1,4 +1,5 @@
 import type { DslErrorKind, JsonObject, JsonValue, TaskExecutor, TaskOutcome, TaskRequest } from '@wormhole/interfaces';
+import { join } from 'node:path';
 import { dslError } from '@wormhole/interfaces';
 import { argumentsFailure } from './http-call-executor';
 import { asObject, HttpArgumentsError, scalarText } from './http-request';
@@ -28,15 +29,18 @@ const BASE_ENV = { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8' };
  */
 abstract class RunProcessExecutor implements TaskExecutor {
   abstract readonly kind: string;
-  protected abstract readonly enabledBy: string;
 
-  constructor(protected readonly settings: RunProcessSettings) {}
+  constructor(
+    protected readonly settings: RunProcessSettings,
+    /** Whether the operator enabled this kind, and the variable that does it. */
+    private readonly enabled: boolean,
+    private readonly enabledBy: string,
+  ) {}
 
-  protected abstract enabled(): boolean;
   protected abstract spec(process: Record<string, JsonValue | undefined>, env: Record<string, string>): ProcessSpec;
 
   async execute(request: TaskRequest, signal: AbortSignal): Promise<TaskOutcome> {
-    if (!this.enabled()) {
+    if (!this.enabled) {
       return failed(
         'configuration',
         `tasks of kind '${this.kind}' are disabled on this installation; an operator can enable them with ${this.enabledBy}=true`,
@@ -69,10 +73,9 @@ abstract class RunProcessExecutor implements TaskExecutor {
 
 export class ShellRunExecutor extends RunProcessExecutor {
   readonly kind = 'run:shell';
-  protected readonly enabledBy = 'RUN_SHELL_ENABLED';
 
-  protected enabled(): boolean {
-    return this.settings.shellEnabled;
+  constructor(settings: RunProcessSettings) {
+    super(settings, settings.shellEnabled, 'RUN_SHELL_ENABLED');
   }
 
   /** `sh -c command sh arg1 arg2`: the arguments are `$1`, `$2`, … of the command. */
@@ -92,12 +95,12 @@ export class ShellRunExecutor extends RunProcessExecutor {
 
 export class ScriptRunExecutor extends RunProcessExecutor {
   readonly kind = 'run:script';
-  protected readonly enabledBy = 'RUN_SCRIPT_ENABLED';
 
-  protected enabled(): boolean {
-    return this.settings.scriptEnabled;
+  constructor(settings: RunProcessSettings) {
+    super(settings, settings.scriptEnabled, 'RUN_SCRIPT_ENABLED');
   }
 
+  /** The code runs from a file, so arguments are where scripts expect them (`process.argv[2]`, `sys.argv[1]`). */
   protected spec(script: Record<string, JsonValue | undefined>, env: Record<string, string>): ProcessSpec {
     if (typeof script.code !== 'string') {
       throw new HttpArgumentsError(
@@ -119,15 +122,21 @@ export class ScriptRunExecutor extends RunProcessExecutor {
             `--allow-fs-read=${dir}`,
             `--allow-fs-write=${dir}`,
             '--disable-warning=ExperimentalWarning',
-            '-e',
-            code,
+            join(dir, 'script.js'),
             ...args,
           ],
           env,
           stdin: stdin(script.stdin),
+          files: { 'script.js': code },
         };
       case 'python':
-        return { file: 'python3', args: () => ['-I', '-c', code, ...args], env, stdin: stdin(script.stdin) };
+        return {
+          file: 'python3',
+          args: (dir) => ['-I', join(dir, 'script.py'), ...args],
+          env,
+          stdin: stdin(script.stdin),
+          files: { 'script.py': code },
+        };
       default:
         throw new HttpArgumentsError(
           'configuration',

@@ -26,14 +26,7 @@ export class EnvReader {
     const text = this.raw(name);
     if (text === undefined) return fallback;
     if (!/^-?\d+$/.test(text)) throw new ConfigurationError(name, `expected an integer, got '${text}'`);
-    const value = Number(text);
-    if (bounds.min !== undefined && value < bounds.min) {
-      throw new ConfigurationError(name, `must be at least ${bounds.min}, got ${value}`);
-    }
-    if (bounds.max !== undefined && value > bounds.max) {
-      throw new ConfigurationError(name, `must be at most ${bounds.max}, got ${value}`);
-    }
-    return value;
+    return within(name, Number(text), bounds);
   }
 
   /** A decimal number such as 0.5 or 20. */
@@ -41,14 +34,7 @@ export class EnvReader {
     const text = this.raw(name);
     if (text === undefined) return fallback;
     if (!/^-?\d+(\.\d+)?$/.test(text)) throw new ConfigurationError(name, `expected a number, got '${text}'`);
-    const value = Number(text);
-    if (bounds.min !== undefined && value < bounds.min) {
-      throw new ConfigurationError(name, `must be at least ${bounds.min}, got ${value}`);
-    }
-    if (bounds.max !== undefined && value > bounds.max) {
-      throw new ConfigurationError(name, `must be at most ${bounds.max}, got ${value}`);
-    }
-    return value;
+    return within(name, Number(text), bounds);
   }
 
   bool(name: string, fallback: boolean): boolean {
@@ -87,4 +73,15 @@ export class EnvReader {
 /** Hides the password of a URL for messages and logs. */
 export function redactUrl(text: string): string {
   return text.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@');
+}
+
+/** `value` of the variable `name`, if it lies within `bounds`. @throws ConfigurationError naming it */
+function within(name: string, value: number, bounds: { min?: number; max?: number }): number {
+  if (bounds.min !== undefined && value < bounds.min) {
+    throw new ConfigurationError(name, `must be at least ${bounds.min}, got ${value}`);
+  }
+  if (bounds.max !== undefined && value > bounds.max) {
+    throw new ConfigurationError(name, `must be at most ${bounds.max}, got ${value}`);
+  }
+  return value;
 }
