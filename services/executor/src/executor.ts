@@ -17,6 +17,7 @@ import { HttpCallExecutor } from './tasks/http-call-executor';
 import { HttpExchange } from './tasks/http-exchange';
 import { OpenApiCallExecutor } from './tasks/openapi-call-executor';
 import { ScriptRunExecutor, ShellRunExecutor } from './tasks/run-process-executor';
+import { RunWorkflowExecutor } from './tasks/run-workflow-executor';
 import { TaskExecutorRegistry } from './tasks/registry';
 import { TimerLoop } from './timer-loop';
 
@@ -50,6 +51,7 @@ export async function startExecutor(deps: ExecutorDeps): Promise<RunningExecutor
     new OpenApiCallExecutor(http),
     new ShellRunExecutor(config.processes),
     new ScriptRunExecutor(config.processes),
+    new RunWorkflowExecutor(deps.db, deps.stream),
   ]);
   const runner = new TaskRunner(registry, deps.stream, deps.logger, deps.metrics, {
     maxAttempts: config.maxAttempts,

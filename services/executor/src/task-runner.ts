@@ -118,6 +118,7 @@ export class TaskRunner {
         continue;
       }
       timer({ outcome: outcome.kind });
+      if (outcome.kind === 'deferred') return; // reported later by whoever finishes it
       await this.report(event, outcome, attempt, Date.now() - started);
       return;
     }
@@ -131,7 +132,7 @@ export class TaskRunner {
 
   private async report(
     event: EngineEventOf<'io.wormhole.task.requested'>,
-    outcome: TaskOutcome,
+    outcome: Exclude<TaskOutcome, { kind: 'deferred' }>,
     attempt: number,
     durationMs: number,
   ): Promise<void> {

@@ -7,7 +7,14 @@ import type {
   SecretStore,
   StoredEngineEvent,
 } from '@wormhole/interfaces';
-import { ConflictError, dslError, engineEvent, ensureError, eventPublishedEvent } from '@wormhole/interfaces';
+import {
+  ConflictError,
+  dslError,
+  engineEvent,
+  ensureError,
+  eventPublishedEvent,
+  isTerminalStatus,
+} from '@wormhole/interfaces';
 import type { Decision, ExecutionState, ExpressionEvaluator, PendingWork, WorkflowDocument } from '@wormhole/dsl';
 import {
   applyEvent,
@@ -24,6 +31,7 @@ import type { StateCache } from './state-cache';
 import type { LoadedExecution } from './state-loader';
 import { loadState } from './state-loader';
 import { persistProjection } from './persist';
+import { childOutcomeReport } from './child-report';
 
 /** Events the other services act on; everything else (but `event.emitted`) stays in the history only. */
 const OUTBOUND: ReadonlySet<EngineEvent['type']> = new Set([
@@ -98,6 +106,7 @@ export class ExecutionProcessor {
     await syncSubscriptions(this.db, event, waitingListens(state), next, decision.events);
     this.states.remember(event.executionid, { state: next, openSteps: open });
     await this.publish(decision.events);
+    if (!isTerminalStatus(state.status)) await this.reportToParent(next);
     if (next.eventCount - loaded.snapshotEventCount >= this.settings.snapshotEvery || next.status === 'waiting') {
       await this.states.snapshot(this.db, tenant, event.executionid, { state: next, openSteps: open });
     }
@@ -177,6 +186,13 @@ export class ExecutionProcessor {
     await persistProjection(this.db, state, {}, events, { logs: false });
     const pending = pendingWork(state);
     await this.publish(followers.filter((follower) => stillAwaited(pending, follower)));
+    await this.reportToParent(state);
+  }
+
+  /** An ended child execution tells its awaiting parent (run: workflow); repeated sends are one event. */
+  private async reportToParent(state: ExecutionState): Promise<void> {
+    const report = childOutcomeReport(state);
+    if (report) await this.stream.publish(report);
   }
 
   private async publish(events: readonly EngineEvent[]): Promise<void> {

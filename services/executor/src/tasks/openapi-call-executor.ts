@@ -64,7 +64,7 @@ export class OpenApiCallExecutor implements TaskExecutor {
 
 /** The document's own failure, its detail saying that it was the OpenAPI document that failed. */
 function documentUnreadable(outcome: TaskOutcome, url: URL): TaskOutcome {
-  if (outcome.kind === 'completed') return outcome;
+  if (outcome.kind === 'completed' || outcome.kind === 'deferred') return outcome;
   const detail = `the OpenAPI document ${url.href} could not be read: ${outcome.error.detail ?? outcome.error.title ?? ''}`;
   return { ...outcome, error: { ...outcome.error, detail } };
 }

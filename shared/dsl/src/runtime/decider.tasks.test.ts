@@ -74,7 +74,7 @@ do:
 });
 
 describe('decide: run and raise', () => {
-  it('refuses run: workflow with a not-implemented error', () => {
+  it('hands run: workflow to the executor with its input evaluated (the executor starts the child)', () => {
     const r = run(`
 do:
   - child:
@@ -83,12 +83,14 @@ do:
           namespace: test
           name: child
           version: '1.0.0'
+          input:
+            n: \${ .n + 1 }
 `);
-    expect(r.receive(started({})).state.error).toMatchObject({
-      type: DSL_ERROR_TYPES.runtime.type,
-      status: 501,
-      detail: "'run: workflow' is not supported yet",
-      instance: '/do/0/child',
+    const decision = r.receive(started({ n: 1 }));
+    expect(trace(decision.events)).toEqual(['task.started child', 'task.requested child']);
+    expect(decision.state.status).toBe('running');
+    expect(r.last('io.wormhole.task.requested').data.task).toEqual({
+      run: { workflow: { namespace: 'test', name: 'child', version: '1.0.0', input: { n: 2 } } },
     });
   });
 

@@ -26,6 +26,7 @@ const handlers: { readonly [K in EngineEventType]: Handler<K> } = {
         workflowId: event.workflowid,
         executionId: event.executionid,
         workflowVersion: event.data.workflow_version,
+        ...(event.data.parent && { parent: event.data.parent }),
       },
       startedAt: event.time ?? '',
       input: event.data.input,

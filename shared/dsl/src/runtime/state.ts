@@ -7,6 +7,7 @@ import type {
   JsonValue,
   ListenMode,
   ListenRead,
+  ParentTaskRef,
 } from '@wormhole/interfaces';
 import type { TaskType } from './document';
 
@@ -95,6 +96,8 @@ export interface ExecutionIdentity {
   readonly workflowId: string;
   readonly executionId: string;
   readonly workflowVersion: number;
+  /** The task that started this execution (`run: workflow`), which hears of its outcome. */
+  readonly parent?: ParentTaskRef;
 }
 
 /**

@@ -243,10 +243,6 @@ const FLOW_FIELDS: ReadonlySet<string> = new Set(['if', 'input', 'output', 'expo
 /** task.requested: the definition, without flow fields and with its runtime expressions evaluated. */
 function requestTask(ctx: StepContext, entry: TaskEntry, run: TaskRun, args: ExpressionArguments): EventDraft {
   const definition = Object.fromEntries(Object.entries(entry.definition).filter(([key]) => !FLOW_FIELDS.has(key)));
-  const process = definition.run;
-  if (entry.type === 'run' && process !== null && typeof process === 'object' && 'workflow' in process) {
-    throw unsupportedFault("'run: workflow' is not supported yet");
-  }
   // A custom function runs as the task it is, on the caller's `with` as its input.
   const called = resolveFunctionCall(ctx.document, definition as JsonObject, ctx.evaluator, run.input, args);
   const input = called?.input ?? run.input;

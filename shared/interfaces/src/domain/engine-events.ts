@@ -2,6 +2,8 @@ import type { JsonObject, JsonValue } from '../json';
 import type { CloudEvent } from './cloud-event';
 import type { DslError } from './execution';
 import { newId } from '../ids';
+import type { ParentTaskRef } from './child-execution';
+import { parentOfKey } from './child-execution';
 
 /**
  * The catalogue of engine events. Every state change of an execution is one of these, carried
@@ -9,7 +11,8 @@ import { newId } from '../ids';
  * payload shape; `EngineEventPayloads` is the single source of truth for both.
  */
 export interface EngineEventPayloads {
-  'io.wormhole.execution.started': { input: JsonValue; workflow_version: number };
+  /** `parent`: the task of another execution that started this one (`run: workflow`). */
+  'io.wormhole.execution.started': { input: JsonValue; workflow_version: number; parent?: ParentTaskRef };
   'io.wormhole.execution.completed': { output: JsonValue };
   'io.wormhole.execution.faulted': { error: DslError };
   'io.wormhole.execution.cancelled': { reason?: string };
@@ -154,14 +157,22 @@ export function engineEvent<K extends EngineEventType>(
  * (a retried request, the reconciler) is one event in the history.
  */
 export function executionStartedEvent(
-  execution: { id: string; tenant_id: string; workflow_id: string; workflow_version: number; input: JsonValue },
+  execution: {
+    id: string;
+    tenant_id: string;
+    workflow_id: string;
+    workflow_version: number;
+    input: JsonValue;
+    idempotency_key?: string;
+  },
   source: string,
 ): EngineEventOf<'io.wormhole.execution.started'> {
+  const parent = parentOfKey(execution.idempotency_key);
   return engineEvent(
     'io.wormhole.execution.started',
     source,
     { tenantid: execution.tenant_id, workflowid: execution.workflow_id, executionid: execution.id },
-    { input: execution.input, workflow_version: execution.workflow_version },
+    { input: execution.input, workflow_version: execution.workflow_version, ...(parent && { parent }) },
     { id: `${execution.id}.started` },
   );
 }

@@ -21,7 +21,12 @@ export type TaskOutcome =
   /** Terminal: the DSL error is raised in the workflow (and may be caught by try/catch). */
   | { readonly kind: 'failed'; readonly error: DslError }
   /** Transient: the executor may try again after `delayMs`. */
-  | { readonly kind: 'retryable'; readonly error: DslError; readonly delayMs: number };
+  | { readonly kind: 'retryable'; readonly error: DslError; readonly delayMs: number }
+  /**
+   * The outcome is reported later by someone else (a child execution started by `run: workflow`
+   * reports to its parent when it ends); the executor publishes nothing.
+   */
+  | { readonly kind: 'deferred' };
 
 /** Runs one kind of task (http call, openapi call, emit, …). Registered by kind in the executor. */
 export interface TaskExecutor {

@@ -1,0 +1,40 @@
+/**
+ * A child execution started by a `run: workflow` task. Its parent is written into the child's
+ * idempotency key, which the execution row already stores on every backend: the key makes the
+ * start exactly-once (a redelivered request finds the child it already created) and tells the
+ * child's worker where to report the outcome when the child ends.
+ */
+export interface ParentTaskRef {
+  readonly workflow_id: string;
+  readonly execution_id: string;
+  readonly task_path: string;
+  readonly attempt: number;
+  /** Whether the parent waits for the child's outcome (`await`, default true). */
+  readonly awaited: boolean;
+}
+
+const PREFIX = 'wormhole-child';
+
+/** The idempotency key of the child execution started by one attempt of a parent's task. */
+export function childIdempotencyKey(parent: ParentTaskRef): string {
+  const { workflow_id, execution_id, attempt, awaited, task_path } = parent;
+  // The task path goes last: it is the only part that may contain the separator.
+  return [PREFIX, workflow_id, execution_id, String(attempt), awaited ? 'await' : 'detach', task_path].join(' ');
+}
+
+/** The parent written into a child's idempotency key, or undefined for any other key. */
+export function parentOfKey(key: string | undefined): ParentTaskRef | undefined {
+  if (key === undefined || !key.startsWith(`${PREFIX} `)) return undefined;
+  const [, workflowId, executionId, attempt, mode, ...path] = key.split(' ');
+  const attemptNumber = Number(attempt);
+  if (!workflowId || !executionId || !Number.isInteger(attemptNumber) || (mode !== 'await' && mode !== 'detach')) {
+    return undefined;
+  }
+  return {
+    workflow_id: workflowId,
+    execution_id: executionId,
+    task_path: path.join(' '),
+    attempt: attemptNumber,
+    awaited: mode === 'await',
+  };
+}
