@@ -206,7 +206,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 /** The outcome with every secret the task was given replaced by its placeholder (output and error alike). */
 function concealOutcome(outcome: TaskOutcome, revealed: RevealedSecrets): TaskOutcome {
-  if (revealed.size === 0) return outcome;
+  if (revealed.size === 0 || outcome.kind === 'deferred') return outcome;
   if (outcome.kind === 'completed') return { ...outcome, output: concealSecrets(outcome.output, revealed) };
   return { ...outcome, error: concealSecrets(outcome.error as unknown as JsonObject, revealed) as unknown as DslError };
 }
