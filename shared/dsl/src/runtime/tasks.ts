@@ -4,7 +4,7 @@ import { DSL_ERROR_TYPES, dslError } from '@wormhole/interfaces';
 import type { TaskEntry } from './document';
 import { isWithin, taskAt } from './document';
 import { durationToMs } from './duration';
-import { DslFault, configurationFault, unsupportedFault } from './errors';
+import { DslFault, configurationFault } from './errors';
 import { draft } from './events';
 import type { EventDraft } from './events';
 import type { ExpressionArguments } from './expressions';
