@@ -272,6 +272,12 @@ describe.each(testBackends())('REST API on %s', (backend) => {
       );
       const badKey = await request(app).post(`${api}/workflows/${wf.id}/execute`).send({ idempotency_key: 7 });
       expect(badKey.status).toBe(400);
+      // The form of a child execution's key names a parent to report to: the engine's only.
+      const forged = await request(app)
+        .post(`${api}/workflows/${wf.id}/execute`)
+        .send({ idempotency_key: `wormhole-child ${wf.id} ex_other 1 await /do/0/run` });
+      expect(forged.status).toBe(400);
+      expect(forged.body).toMatchObject({ error: 'VALIDATION_ERROR', details: [{ path: '/idempotency_key' }] });
     });
 
     it('cancels a running execution and refuses to cancel an ended one', async () => {

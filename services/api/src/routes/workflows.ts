@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Request } from 'express';
 import type { Database, JsonObject, JsonValue, Metrics, NewWorkflow, WorkflowPatch } from '@wormhole/interfaces';
-import { ValidationError } from '@wormhole/interfaces';
+import { ValidationError, isChildIdempotencyKey } from '@wormhole/interfaces';
 import { validateWorkflowDocument } from '@wormhole/dsl';
 import type { ExecutionService } from '../engine/execution-service';
 import { objectBody, parsedBody } from '../http/body';
@@ -81,7 +81,7 @@ export function workflowRoutes(db: Database, executions: ExecutionService, metri
     const { execution, created } = await executions.start(tenantOf(res), req.params.workflowId, {
       ...(body.input !== undefined ? { input: body.input } : {}),
       ...optional('correlation_id', shortString(body, 'correlation_id')),
-      ...optional('idempotency_key', shortString(body, 'idempotency_key')),
+      ...optional('idempotency_key', clientIdempotencyKey(body)),
     });
     if (created) started.inc();
     res.status(202).json({
@@ -144,6 +144,20 @@ function patchFrom(req: Request): WorkflowPatch {
     ...(summary ? { definition: body.definition as JsonObject, spec_version: summary.spec_version } : {}),
     ...optional('state', stateOf(body)),
   };
+}
+
+/**
+ * The client's idempotency key. The form of a child execution's key (which names the parent to
+ * report to) is the engine's own: a client using it could make a run report into another run.
+ */
+function clientIdempotencyKey(body: Record<string, JsonValue>): string | undefined {
+  const key = shortString(body, 'idempotency_key');
+  if (key !== undefined && isChildIdempotencyKey(key)) {
+    throw new ValidationError('`idempotency_key` may not start with "wormhole-child ", which the engine reserves', [
+      { path: '/idempotency_key', message: 'reserved prefix' },
+    ]);
+  }
+  return key;
 }
 
 function shortString(body: Record<string, JsonValue>, field: string): string | undefined {

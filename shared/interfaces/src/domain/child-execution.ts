@@ -22,9 +22,14 @@ export function childIdempotencyKey(parent: ParentTaskRef): string {
   return [PREFIX, workflow_id, execution_id, String(attempt), awaited ? 'await' : 'detach', task_path].join(' ');
 }
 
+/** Whether `key` is in the form reserved for child executions (clients may not use it). */
+export function isChildIdempotencyKey(key: string): boolean {
+  return key.startsWith(`${PREFIX} `);
+}
+
 /** The parent written into a child's idempotency key, or undefined for any other key. */
 export function parentOfKey(key: string | undefined): ParentTaskRef | undefined {
-  if (key === undefined || !key.startsWith(`${PREFIX} `)) return undefined;
+  if (key === undefined || !isChildIdempotencyKey(key)) return undefined;
   const [, workflowId, executionId, attempt, mode, ...path] = key.split(' ');
   const attemptNumber = Number(attempt);
   if (!workflowId || !executionId || !Number.isInteger(attemptNumber) || (mode !== 'await' && mode !== 'detach')) {
