@@ -80,7 +80,6 @@ describeIf('fairness between tenants (postgres + redis streams)', () => {
     const quietMaxMs = Math.max(...quietRows.map(span));
     const floodP50Ms = flood.map(span).sort((a, b) => a - b)[Math.floor(flood.length / 2)]!;
 
-     
     console.log(
       `fairness: flood of ${FLOOD} drained in ${drainMs} ms (its runs' p50 ${floodP50Ms} ms); ` +
         `quiet tenant's slowest of 5 runs ${quietMaxMs} ms; ${floodLeftWhenQuietDone} flood runs still unfinished then`,
