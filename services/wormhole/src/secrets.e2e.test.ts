@@ -53,14 +53,27 @@ describe.each(everySetup())('secrets on $name', (setup: BackendSetup) => {
   const restore: (() => void)[] = [];
 
   beforeAll(async () => {
-    // Everything the process writes (winston's JSON lines go to stdout) is kept to be searched.
-    for (const stream of [process.stdout, process.stderr]) {
+    // Everything the process writes is kept to be searched. Winston's console transport writes to
+    // `console._stdout` when the console has one (jest's own console does, when jest runs several
+    // test files; then it is not process.stdout), else through console.log.
+    const consoleStreams = console as unknown as { _stdout?: NodeJS.WritableStream; _stderr?: NodeJS.WritableStream };
+    const streams = new Set([process.stdout, process.stderr, consoleStreams._stdout, consoleStreams._stderr]);
+    for (const stream of streams) {
+      if (stream === undefined) continue;
       const original = stream.write.bind(stream);
       stream.write = (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
         written.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
         return (original as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
       };
       restore.push(() => (stream.write = original));
+    }
+    for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+      const original = console[method];
+      console[method] = (...args: unknown[]): void => {
+        written.push(`${args.map(String).join(' ')}\n`);
+        original.apply(console, args);
+      };
+      restore.push(() => (console[method] = original));
     }
     secure = await startSecureStub();
     engine = await EngineUnderTest.start(setup, {
