@@ -74,15 +74,7 @@ async function rows(api: Api, workflow: string): Promise<Row[]> {
  */
 export async function saturation(api: Api, workflow: string, runs: number, concurrency: number): Promise<number> {
   const started = Date.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < runs) {
-        next++;
-        await api.execute(workflow, { input: { qty: 3 } });
-      }
-    }),
-  );
+  await startRuns(api, workflow, runs, concurrency);
   await untilCompleted(api, workflow, runs, 120_000);
   return Math.round(runs / ((lastCompletion(await rows(api, workflow)) - started) / 1000));
 }
@@ -135,15 +127,7 @@ export async function fixedLoad(api: Api, workflow: string, rate: number, second
 
 /** Starts `runs` runs that park in a wait, and resolves once every one is waiting. */
 export async function park(api: Api, workflow: string, runs: number, concurrency: number): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < runs) {
-        next++;
-        await api.execute(workflow, { input: { qty: 3 } });
-      }
-    }),
-  );
+  await startRuns(api, workflow, runs, concurrency);
   const deadline = Date.now() + 180_000;
   for (;;) {
     const waiting = await api.request<{ pagination: { total: number } }>(
@@ -154,4 +138,17 @@ export async function park(api: Api, workflow: string, runs: number, concurrency
     if (Date.now() > deadline) throw new Error(`runs of ${workflow} not all waiting after 180 s`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** Starts `runs` runs of `workflow` through `concurrency` clients, each starting its next once the last is accepted. */
+async function startRuns(api: Api, workflow: string, runs: number, concurrency: number): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < runs) {
+        next++;
+        await api.execute(workflow, { input: { qty: 3 } });
+      }
+    }),
+  );
 }
