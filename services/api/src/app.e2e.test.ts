@@ -324,24 +324,30 @@ describe.each(testBackends())('REST API on %s', (backend) => {
       expect(stats.body.workflows.total).toBeGreaterThan(0);
     });
 
-    it('answers 429 with Retry-After once a tenant has its limit of unfinished executions, other tenants unaffected', async () => {
-      const limited = createApp({
-        config: { bodyLimitBytes: 64 * 1024, tenantMode: true, cancelWaitMs: 50, maxActiveExecutionsPerTenant: 2 },
+    /** An app on the same backend with extra settings (the limits under test). */
+    const appWith = (extra: Partial<Parameters<typeof createApp>[0]['config']>): ReturnType<typeof createApp> =>
+      createApp({
+        config: { bodyLimitBytes: 64 * 1024, tenantMode: true, cancelWaitMs: 50, ...extra },
         db,
         stream,
         logger: new MemoryLogger(),
         metrics: new PromMetrics({ processMetrics: false }),
       });
+    /** Creates a workflow for `tenant` through `app` and returns its id. */
+    const workflowIn = async (app: ReturnType<typeof createApp>, tenant: string): Promise<string> =>
+      (
+        (
+          await request(app)
+            .post(`/api/v1/${tenant}/workflows`)
+            .send({ name: 'w', definition: definition('w') })
+        ).body as { id: string }
+      ).id;
+
+    it('answers 429 with Retry-After once a tenant has its limit of unfinished executions, other tenants unaffected', async () => {
+      const limited = appWith({ maxActiveExecutionsPerTenant: 2 });
       const busy = `t${randomUUID().slice(0, 8)}`;
       const calm = `t${randomUUID().slice(0, 8)}`;
-      const workflowOf = async (t: string): Promise<string> =>
-        (
-          (
-            await request(limited)
-              .post(`/api/v1/${t}/workflows`)
-              .send({ name: 'w', definition: definition('w') })
-          ).body as { id: string }
-        ).id;
+      const workflowOf = (t: string): Promise<string> => workflowIn(limited, t);
       const [busyWf, calmWf] = [await workflowOf(busy), await workflowOf(calm)];
       // No worker runs here: started executions stay pending, so they all count.
       for (let i = 0; i < 2; i++) {
@@ -356,30 +362,11 @@ describe.each(testBackends())('REST API on %s', (backend) => {
     });
 
     it('answers 429 RATE_LIMITED with Retry-After once a tenant starts faster than its rate, other tenants unaffected', async () => {
-      const limited = createApp({
-        // One start per minute after a burst of 2: the test cannot outrun a refill.
-        config: {
-          bodyLimitBytes: 64 * 1024,
-          tenantMode: true,
-          cancelWaitMs: 50,
-          tenantStartRate: 1 / 60,
-          tenantStartBurst: 2,
-        },
-        db,
-        stream,
-        logger: new MemoryLogger(),
-        metrics: new PromMetrics({ processMetrics: false }),
-      });
+      // One start per minute after a burst of 2: the test cannot outrun a refill.
+      const limited = appWith({ tenantStartRate: 1 / 60, tenantStartBurst: 2 });
       const fast = `t${randomUUID().slice(0, 8)}`;
       const slow = `t${randomUUID().slice(0, 8)}`;
-      const workflowOf = async (t: string): Promise<string> =>
-        (
-          (
-            await request(limited)
-              .post(`/api/v1/${t}/workflows`)
-              .send({ name: 'w', definition: definition('w') })
-          ).body as { id: string }
-        ).id;
+      const workflowOf = (t: string): Promise<string> => workflowIn(limited, t);
       const [fastWf, slowWf] = [await workflowOf(fast), await workflowOf(slow)];
       for (let i = 0; i < 2; i++) {
         expect((await request(limited).post(`/api/v1/${fast}/workflows/${fastWf}/execute`).send({})).status).toBe(202);
