@@ -1,7 +1,7 @@
 import type { Database, EngineEvent } from '@wormhole/interfaces';
 import { isTerminalStatus } from '@wormhole/interfaces';
 import type { ExecutionState } from '@wormhole/dsl';
-import { waitingListens } from '@wormhole/dsl';
+import { subscriptionFilters, waitingListens } from '@wormhole/dsl';
 
 /**
  * Keeps the stored event subscriptions equal to the listens the execution waits in: a listen that
@@ -33,7 +33,8 @@ export async function syncSubscriptions(
       execution_id: event.executionid,
       listen_id: event.data.listen_id,
       task_path: event.data.task_path,
-      filters: event.data.filters,
+      // With an `until` strategy, its filters too: the decider tells the two apart.
+      filters: subscriptionFilters(event.data),
       created_at: event.time ?? new Date().toISOString(),
     });
   }

@@ -107,6 +107,92 @@ describe.each(setups())('events on $name', (setup: BackendSetup) => {
     expect(done.error?.type).toContain('/timeout');
   });
 
+  /** Posts one event and waits until the run holds `count` received events (so the next arrives after it). */
+  const post = async (id: string, event: Record<string, unknown>, count: number): Promise<void> => {
+    expect((await api.request('POST', '/events', event)).status).toBe(202);
+    for (const start = Date.now(); Date.now() - start < 10_000; await new Promise((r) => setTimeout(r, 50))) {
+      const events = await api.items<EventView>(`/executions/${id}/events`);
+      if (events.filter((e) => e.type === 'io.wormhole.event.received').length >= count) return;
+    }
+    throw new Error(`${id} did not receive ${count} events`);
+  };
+  const event = (id: string, type: string, data: Record<string, unknown>): Record<string, unknown> => ({
+    specversion: '1.0',
+    id,
+    source: 'https://sensors.example',
+    type,
+    data,
+  });
+
+  it('listens until the until strategy matches, leaving its event out of the output', async () => {
+    const workflow = await api.createWorkflow('until', [
+      {
+        readings: {
+          listen: {
+            to: {
+              any: [{ with: { type: 'com.example.reading' } }],
+              until: { one: { with: { type: 'com.example.done' } } },
+            },
+          },
+        },
+      },
+    ]);
+    const id = await api.execute(workflow);
+    await listening(id);
+    await post(id, event('u-1', 'com.example.reading', { v: 1 }), 1);
+    await post(id, event('u-2', 'com.example.reading', { v: 2 }), 2);
+    expect((await api.execution(id)).status).toBe('waiting');
+    await post(id, event('u-3', 'com.example.done', {}), 3);
+    expect(await api.until(id)).toMatchObject({ status: 'completed', output: [{ v: 1 }, { v: 2 }] });
+  });
+
+  it('runs foreach on each consumed event and outputs what foreach.output.as gives', async () => {
+    const workflow = await api.createWorkflow('foreach', [
+      {
+        orders: {
+          listen: { to: { any: [{ with: { type: 'com.example.order' } }], until: '${ length == 2 }' } },
+          foreach: { item: 'order', do: [{ tag: { set: { n: '${ $order.n }' } } }], output: { as: '${ .n * 10 }' } },
+        },
+      },
+    ]);
+    const id = await api.execute(workflow);
+    await listening(id);
+    await post(id, event('f-1', 'com.example.order', { n: 1 }), 1);
+    await post(id, event('f-2', 'com.example.order', { n: 2 }), 2);
+    expect(await api.until(id)).toMatchObject({ status: 'completed', output: [10, 20] });
+  });
+
+  it('correlates: consumes only events sharing the value the first event fixed', async () => {
+    const room = { room: { from: '.data.room' } };
+    const workflow = await api.createWorkflow('correlate', [
+      {
+        room: {
+          listen: {
+            to: {
+              all: [
+                { with: { type: 'com.example.temperature' }, correlate: room },
+                { with: { type: 'com.example.humidity' }, correlate: room },
+              ],
+            },
+          },
+        },
+      },
+    ]);
+    const id = await api.execute(workflow);
+    await listening(id);
+    await post(id, event('c-1', 'com.example.temperature', { room: 'A', t: 20 }), 1);
+    await post(id, event('c-2', 'com.example.humidity', { room: 'B', h: 50 }), 2);
+    expect((await api.execution(id)).status).toBe('waiting');
+    await post(id, event('c-3', 'com.example.humidity', { room: 'A', h: 40 }), 3);
+    expect(await api.until(id)).toMatchObject({
+      status: 'completed',
+      output: [
+        { room: 'A', t: 20 },
+        { room: 'A', h: 40 },
+      ],
+    });
+  });
+
   it('answers 400 to a body that is not a CloudEvent', async () => {
     const res = await api.request<{ error: string; details: { path: string }[] }>('POST', '/events', { type: 'x' });
     expect(res.status).toBe(400);

@@ -207,7 +207,7 @@ do:
     expect(decision.state.error).toMatchObject({ type: DSL_ERROR_TYPES.expression.type, instance: '/input/from' });
   });
 
-  it('faults with a not-implemented runtime error for constructs not implemented yet (listen until)', () => {
+  it('no longer refuses listen until (it was the last construct with a 501): the execution waits', () => {
     const r = run(`
 do:
   - await:
@@ -219,10 +219,7 @@ do:
           until: \${ true }
 `);
     const decision = r.receive(started({ items: [1] }));
-    expect(decision.state.error).toMatchObject({
-      type: DSL_ERROR_TYPES.runtime.type,
-      status: 501,
-      instance: '/do/0/await',
-    });
+    expect(decision.state.error).toBeUndefined();
+    expect(decision.state.status).toBe('waiting');
   });
 });

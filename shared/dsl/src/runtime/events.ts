@@ -42,7 +42,26 @@ export type BodyProgress =
   /** `try`: its catch handles `error` with `catch.do`. */
   | { readonly kind: 'catch'; readonly error: DslError }
   /** `fork`: the branch at `path` finished with this transformed output. */
-  | { readonly kind: 'branch'; readonly path: string; readonly output: JsonValue };
+  | { readonly kind: 'branch'; readonly path: string; readonly output: JsonValue }
+  /** A judged `listen`: the verdict on its oldest queued event (see `ListenVerdict`). */
+  | ({ readonly kind: 'listen-event' } & ListenVerdict)
+  /** A `listen`'s `foreach` processed a consumed event: its transformed output; `ended` when the listen stops. */
+  | { readonly kind: 'listen-item'; readonly output: JsonValue; readonly ended?: boolean };
+
+/**
+ * What the decider made of the event `key` a judged listen received: consumed by `listen.to`
+ * (`event`, with the filters that passed their correlations), by the `until` strategy (`until`),
+ * or not at all (`none`: no filter's correlation held). `correlation` is the listen's new map of
+ * correlation values, `ended` says the listen stops, `item` starts `foreach` on the event.
+ */
+export interface ListenVerdict {
+  readonly key: string;
+  readonly consumed: 'event' | 'until' | 'none';
+  readonly filters: readonly number[];
+  readonly correlation?: JsonObject;
+  readonly ended?: boolean;
+  readonly item?: { readonly index: number; readonly input: JsonValue };
+}
 
 export type RuntimePayload<K extends EngineEventType> = EngineEventPayloads[K] &
   (K extends keyof RuntimePayloadExtras ? RuntimePayloadExtras[K] : unknown);
@@ -118,6 +137,10 @@ function isBodyProgress(value: unknown): value is BodyProgress {
       return isJsonObject(value.error);
     case 'branch':
       return typeof value.path === 'string' && 'output' in value;
+    case 'listen-event':
+      return typeof value.key === 'string' && typeof value.consumed === 'string' && Array.isArray(value.filters);
+    case 'listen-item':
+      return 'output' in value;
     default:
       return false;
   }

@@ -13,6 +13,7 @@ import type { Carry } from './task-events';
 import { contextChange, faultOf, iterationInside, ownerRun, taskCompleted, taskFailed, taskRef } from './task-events';
 import { deadlineDrafts } from './timeouts';
 import { validated } from './schemas';
+import { listenItemDone } from './listen-judge';
 
 export type { Carry } from './task-events';
 export { faultOf, ownerRun, taskFailed, taskRef } from './task-events';
@@ -99,13 +100,15 @@ export function follow(ctx: StepContext, run: TaskRun, directive: string, carry:
 
 /**
  * The task list of `owner` (the workflow when undefined) is done, with the last task's output as
- * its own: the owner completes, or, for a `for`, moves to its next item.
+ * its own: the owner completes, or, for a `for`, moves to its next item (a listen's `foreach`: its
+ * consumed event is done).
  */
 function completeScope(ctx: StepContext, owner: TaskRun | undefined, carry: Carry): EventDraft[] {
   if (owner === undefined) return completeWorkflow(ctx, carry);
   if (owner.type === 'for' && owner.loop !== undefined) {
     return nextIteration(ctx, owner, owner.loop.index + 1, carry, owner.loop.items);
   }
+  if (owner.type === 'listen' && owner.loop !== undefined) return listenItemDone(ctx, owner, carry);
   return [taskCompleted(ctx, owner, carry.output, carry.context)];
 }
 

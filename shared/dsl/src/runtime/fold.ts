@@ -1,11 +1,11 @@
 import type { EngineEvent, EngineEventOf, EngineEventType, StoredEngineEvent } from '@wormhole/interfaces';
 import { cloudEventKey, isTerminalStatus } from '@wormhole/interfaces';
-import { listenSatisfied } from './listen';
+import { listenMovedOn, listenSatisfied } from './listen';
 import { isWithin, listPointerOf } from './document';
 import type { TaskType } from './document';
 import type { BodyProgress } from './events';
 import { contextExtra, startedExtras, thenExtra } from './events';
-import type { ExecutionState, TaskPhase, TaskRun } from './state';
+import type { ExecutionState, ListenPosition, TaskPhase, TaskRun } from './state';
 import { RECENT_EVENT_IDS, isFinished } from './state';
 
 type Handler<K extends EngineEventType> = (state: ExecutionState, event: EngineEventOf<K>) => ExecutionState;
@@ -95,6 +95,11 @@ const handlers: { readonly [K in EngineEventType]: Handler<K> } = {
               read: data.read,
               filterCount: data.filters.length,
               received: [],
+              ...(data.judged === true && {
+                judged: true as const,
+                filters: data.filters,
+                ...(data.until !== undefined && { until: data.until }),
+              }),
             },
           }
         : undefined,
@@ -147,14 +152,32 @@ function isActive(state: ExecutionState): boolean {
 function onEventReceived(state: ExecutionState, event: EngineEventOf<'io.wormhole.event.received'>): ExecutionState {
   const { listen_id: listenId, task_path: path, filters = [] } = event.data;
   if (listenId === undefined || path === undefined) return state;
-  const key = cloudEventKey(event.data.event);
-  const next = updateRun(state, path, ['waiting'], (run) => {
+  const received = { key: cloudEventKey(event.data.event), event: event.data.event, filters };
+  // A judged listen also takes events while it judges one or runs `foreach` on one: they queue up.
+  const next = updateRun(state, path, ['waiting', 'resumed', 'started'], (run) => {
     const listen = run.listen;
-    if (listen?.id !== listenId || listen.received.some((r) => r.key === key)) return undefined;
-    const updated = { ...listen, received: [...listen.received, { key, event: event.data.event, filters }] };
-    return { listen: updated, ...(listenSatisfied(updated) ? { phase: 'resumed' as const } : {}) };
+    if (listen === undefined || listen.id !== listenId || listen.ended) return undefined;
+    if (alreadyHeld(listen, received.key)) return undefined;
+    if (listen.judged) {
+      const queued = { ...listen, queue: [...(listen.queue ?? []), received] };
+      return { listen: queued, ...(run.phase === 'waiting' && { phase: 'resumed' as const }) };
+    }
+    if (run.phase !== 'waiting') return undefined;
+    const updated = { ...listen, received: [...listen.received, received] };
+    return listenSatisfied(updated) ? { listen: { ...updated, ended: true }, phase: 'resumed' } : { listen: updated };
   });
-  return next === state ? state : { ...next, status: onlyWaiting(next.tasks) ? 'waiting' : 'running' };
+  return next === state ? state : withStatus(next);
+}
+
+function alreadyHeld(listen: ListenPosition, key: string): boolean {
+  return [listen.received, listen.queue ?? [], listen.untilReceived ?? []].some((list) =>
+    list.some((r) => r.key === key),
+  );
+}
+
+/** `waiting` when every leaf run waits for the outside world, else `running`. */
+function withStatus(state: ExecutionState): ExecutionState {
+  return { ...state, status: onlyWaiting(state.tasks) ? 'waiting' : 'running' };
 }
 
 function onTaskStarted(state: ExecutionState, event: EngineEventOf<'io.wormhole.task.started'>): ExecutionState {
@@ -206,6 +229,11 @@ function moveOn(
       return replaceRun(state, { ...scoped, caught: body.error }, run.path);
     case 'branch':
       return replaceRun(state, { ...run, branches: { ...run.branches, [body.path]: body.output } }, body.path, true);
+    case 'listen-event':
+    case 'listen-item': {
+      const updated = listenMovedOn(scoped, body);
+      return updated === undefined ? state : withStatus(replaceRun(state, updated, run.path));
+    }
   }
 }
 

@@ -29,7 +29,7 @@ export {
 } from './state';
 export { applyEvent, applyEvents } from './fold';
 export { matchesFilter, matchingFilters } from './event-filter';
-export { waitingListens } from './listen';
+export { subscriptionFilters, waitingListens } from './listen';
 export type { RuntimePayloadExtras } from './events';
 export { decide, DEFAULT_RUNTIME, deterministicEventId } from './decider';
 export type { DecideOptions, Decision } from './decider';

@@ -26,18 +26,39 @@ export interface Deadline {
   readonly fired?: true;
 }
 
+/** An event delivered to a listen, with the identity key it is deduplicated by and the filters it matched. */
+export interface ReceivedEvent {
+  readonly key: string;
+  readonly event: CloudEvent;
+  readonly filters: readonly number[];
+}
+
 /** A `listen` waiting: what it waits for and the events it consumed so far. */
 export interface ListenPosition {
   readonly id: string;
   readonly mode: ListenMode;
   readonly read: ListenRead;
   readonly filterCount: number;
-  /** Consumed events in arrival order, each with the identity key it is deduplicated by. */
-  readonly received: readonly {
-    readonly key: string;
-    readonly event: CloudEvent;
-    readonly filters: readonly number[];
-  }[];
+  /** Consumed events in arrival order (those of an `until` strategy excepted). */
+  readonly received: readonly ReceivedEvent[];
+  /**
+   * The decider judges each delivered event before it counts (`until`, `foreach`, `correlate`).
+   * The fields below belong to a judged listen only.
+   */
+  readonly judged?: true;
+  /** The evaluated filters of `listen.to` and of an `until` strategy, for the decider to match again. */
+  readonly filters?: readonly JsonObject[];
+  readonly until?: { readonly mode: ListenMode; readonly filters: readonly JsonObject[] };
+  /** Delivered events the decider has not judged yet, first in first out. */
+  readonly queue?: readonly ReceivedEvent[];
+  /** Events consumed by the `until` strategy: they end the listen and are not part of its output. */
+  readonly untilReceived?: readonly ReceivedEvent[];
+  /** Correlation values fixed so far, by key (`correlate`: the first consumed event fixes them). */
+  readonly correlation?: JsonObject;
+  /** `foreach`: each consumed event's transformed output, in order. */
+  readonly outputs?: readonly JsonValue[];
+  /** It consumes no more events: the run completes. */
+  readonly ended?: true;
 }
 
 /** Where a `for` run is: the current item's index, the input of that iteration, and the collection. */
@@ -74,7 +95,7 @@ export interface TaskRun {
   readonly variables?: JsonObject;
   /** Which loop iteration this run belongs to ("0", "2.1" for nested loops); absent outside loops. */
   readonly iteration?: string;
-  /** `for`: the iteration in progress. */
+  /** `for`: the iteration in progress; a `listen`'s `foreach`: the consumed event being processed. */
   readonly loop?: LoopPosition;
   /** `try`: the error its catch is handling (its `catch.do` runs). */
   readonly caught?: DslError;

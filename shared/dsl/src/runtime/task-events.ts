@@ -1,4 +1,5 @@
 import type { DslError, JsonObject, JsonValue } from '@wormhole/interfaces';
+import { dslError } from '@wormhole/interfaces';
 import { isWithin } from './document';
 import { DslFault } from './errors';
 import { draft } from './events';
@@ -88,4 +89,12 @@ export function iterationInside(owner: TaskRun | undefined): string | undefined 
   if (owner?.loop === undefined) return owner?.iteration;
   const index = String(owner.loop.index);
   return owner.iteration === undefined ? index : `${owner.iteration}.${index}`;
+}
+
+/** The new `$context` an `export.as` produced. @throws DslFault when it is not an object: the context is a map */
+export function exportedContext(value: JsonValue): JsonObject {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new DslFault(dslError('validation', { detail: 'export.as must produce an object: the context is a map' }));
+  }
+  return value;
 }

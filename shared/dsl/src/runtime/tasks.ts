@@ -4,7 +4,7 @@ import { DSL_ERROR_TYPES, dslError } from '@wormhole/interfaces';
 import type { TaskEntry } from './document';
 import { isWithin, taskAt } from './document';
 import { durationToMs } from './duration';
-import { DslFault, configurationFault } from './errors';
+import { configurationFault } from './errors';
 import { draft } from './events';
 import type { EventDraft } from './events';
 import type { ExpressionArguments } from './expressions';
@@ -13,14 +13,15 @@ import { resolveAuthenticationReferences } from './authentications';
 import { resolveFunctionCall } from './functions';
 import { runFor, runFork } from './composites';
 import { emitEvent } from './emit';
-import { listenOutput, startListen } from './listen';
+import { foreachOf, startListen } from './listen';
+import { resumeListen } from './listen-judge';
 import { enterList, follow } from './flow';
 import { validated } from './schemas';
 import { standardErrorKind } from './standard-errors';
 import type { StepContext } from './scope';
 import { taskDescriptor, workflowArguments } from './scope';
 import type { TaskRun } from './state';
-import { faultOf, ownerRun, taskFailed, taskRef } from './task-events';
+import { exportedContext, faultOf, ownerRun, taskFailed, taskRef } from './task-events';
 import { deadlineDrafts, timeoutError } from './timeouts';
 import { catchFailure, restartTry, retryTry, runTry } from './try';
 
@@ -101,18 +102,28 @@ export function runTask(ctx: StepContext, run: TaskRun): EventDraft[] {
       case 'call':
       case 'run':
         return [requestTask(ctx, entry, run, args)];
-      case 'listen':
+      case 'listen': {
+        // `foreach` runs its tasks on a consumed event the way `for` runs an iteration's.
+        const list = foreachOf(entry)?.list;
+        if (run.loop !== undefined && list !== undefined) {
+          return enterList(ctx, list, 0, { output: run.loop.input, context: ctx.state.context });
+        }
         return startListen(ctx, entry, run, args);
+      }
     }
   } catch (e) {
     return [taskFailed(ctx, run, run.attempt, faultOf(e, run.path), ctx.state.context)];
   }
 }
 
-/** A timer fired: a `wait` completes with its input as output, a `try` runs its next attempt. */
+/**
+ * A timer fired: a `wait` completes with its input as output, a `try` runs its next attempt. A
+ * listen that received events judges the next one, or completes once it ended.
+ */
 export function resumeTask(ctx: StepContext, run: TaskRun): EventDraft[] {
   if (run.type === 'try') return restartTry(ctx, run);
-  return [completed(run, run.listen ? listenOutput(run.listen) : run.input)];
+  if (run.listen !== undefined) return resumeListen(ctx, run, taskArguments(ctx, taskAt(ctx.document, run.path), run));
+  return [completed(run, run.input)];
 }
 
 /** A `try` whose catch asked for a retry: wait for the delay, or go again at once. */
@@ -252,11 +263,4 @@ function requestTask(ctx: StepContext, entry: TaskEntry, run: TaskRun, args: Exp
     throw new Error('evaluated task is not an object');
   }
   return draft('io.wormhole.task.requested', { ...taskRef(run), input, attempt: run.attempt, task });
-}
-
-function exportedContext(value: JsonValue): JsonObject {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new DslFault(dslError('validation', { detail: 'export.as must produce an object: the context is a map' }));
-  }
-  return value;
 }

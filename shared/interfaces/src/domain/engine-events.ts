@@ -58,6 +58,9 @@ export interface EngineEventPayloads {
   /**
    * A `listen` task started waiting: `filters` are its `with` objects, runtime expressions
    * evaluated; `listen_id` (this event's id) names the subscription the worker stores.
+   * `until`: the strategy whose events end an `any` listen (its filters evaluated the same way).
+   * `judged`: the decider looks at each delivered event before it counts (`until`, `foreach`,
+   * `correlate` need expressions the fold cannot evaluate); absent, the fold counts it at once.
    */
   'io.wormhole.listen.started': TaskRef & {
     attempt: number;
@@ -65,6 +68,8 @@ export interface EngineEventPayloads {
     mode: ListenMode;
     filters: JsonObject[];
     read: ListenRead;
+    until?: ListenUntilStrategy;
+    judged?: boolean;
   };
   /**
    * A CloudEvent posted to `POST /events` or emitted by a workflow, on its tenant's event stream
@@ -77,6 +82,11 @@ export type TimerKind = 'wait' | 'retry' | 'timeout';
 
 /** `listen.to`: one filter, any of the filters, or all of them. */
 export type ListenMode = 'one' | 'any' | 'all';
+/** `listen.to.until` given as an event consumption strategy: the events that end the listen. */
+export interface ListenUntilStrategy {
+  mode: ListenMode;
+  filters: JsonObject[];
+}
 /** `listen.read`: what of each consumed event the task outputs. */
 export type ListenRead = 'data' | 'envelope' | 'raw';
 
