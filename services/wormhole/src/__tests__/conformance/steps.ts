@@ -6,7 +6,7 @@
 import { ExpressionFactory, ParameterTypeRegistry } from '@cucumber/cucumber-expressions';
 import type { Expression } from '@cucumber/cucumber-expressions';
 import { parse as parseYaml } from 'yaml';
-import type { Api, ExecutionView, StepView } from '../engine-harness';
+import type { Api, EventView, ExecutionView, StepView } from '../engine-harness';
 import type { Scenario, ScenarioStep } from './feature-files';
 import { rewritePublicUrls } from './public-stubs';
 
@@ -21,9 +21,13 @@ export interface ScenarioWorld {
   /** The answer to POST /workflows when it was not 201. */
   rejection?: { status: number; body: unknown };
   execution?: ExecutionView;
+  /** The run, once started (`the workflow is started` leaves it waiting for events). */
+  executionId?: string;
   /** Task names in the order their first step run started. */
   taskOrder?: string[];
 }
+
+const ENDED = ['completed', 'faulted', 'cancelled'];
 
 type StepAction = (
   world: ScenarioWorld,
@@ -102,7 +106,8 @@ step(/^(?:given )?the workflow input is:$/, (world, _args, doc) => {
   world.input = yamlOf(doc, 'workflow input');
 });
 
-step('the workflow is executed', async (world) => {
+/** Creates the workflow and starts a run of it; undefined when the definition was rejected. */
+async function start(world: ScenarioWorld): Promise<string | undefined> {
   if (world.definition === undefined) throw new Error('no workflow definition was given');
   const response = await fetch(`${world.api.base}/api/v1/${world.api.tenant}/workflows`, {
     method: 'POST',
@@ -112,12 +117,65 @@ step('the workflow is executed', async (world) => {
   const body = (await response.json()) as { id?: string };
   if (response.status !== 201 || body.id === undefined) {
     world.rejection = { status: response.status, body };
-    return;
+    return undefined;
   }
-  const id = await world.api.execute(body.id, world.input === undefined ? {} : { input: world.input });
-  world.execution = await world.api.until(id);
+  world.executionId = await world.api.execute(body.id, world.input === undefined ? {} : { input: world.input });
+  return world.executionId;
+}
+
+/** Reads the run once it is in one of `statuses`, with the order its tasks ran in. */
+async function settle(world: ScenarioWorld, id: string, statuses: readonly string[]): Promise<void> {
+  world.execution = await world.api.until(id, statuses);
   const steps = await world.api.items<StepView>(`/executions/${id}/steps`);
   world.taskOrder = [...new Set(steps.map((s) => s.task_name))];
+}
+
+step('the workflow is executed', async (world) => {
+  const id = await start(world);
+  if (id !== undefined) await settle(world, id, ENDED);
+});
+
+// For listens: the run parks, then events are published to POST /events while it waits.
+step('the workflow is started', async (world) => {
+  const id = await start(world);
+  if (id === undefined) return;
+  await settle(world, id, ['waiting', ...ENDED]);
+  // The listen's subscription is stored right after its listen.started is appended.
+  if (world.execution?.status === 'waiting') await new Promise((r) => setTimeout(r, 200));
+});
+
+/**
+ * Posts the CloudEvent (or the list of them) of the doc string to POST /events and waits until the
+ * run has received each one (so the next step's events arrive after them) or has ended. Each
+ * event must match the filters of a listen the run waits in.
+ */
+step(/^the events? (?:is|are) published:$/, async (world, _args, doc) => {
+  const id = world.executionId;
+  if (id === undefined) throw new Error('the workflow has not been started');
+  const published = yamlOf(doc, 'events');
+  const events = (Array.isArray(published) ? published : [published]) as { source?: string; id?: string }[];
+  const posted = await world.api.request('POST', '/events', published);
+  if (posted.status !== 202) throw new Error(`POST /events answered ${posted.status}: ${JSON.stringify(posted.body)}`);
+  const key = (e: { source?: unknown; id?: unknown }): string => `${String(e.source)} ${String(e.id)}`;
+  let history: EventView[] = [];
+  for (const deadline = Date.now() + 10_000; ; await new Promise((r) => setTimeout(r, 25))) {
+    history = await world.api.items<EventView>(`/executions/${id}/events`);
+    const received = new Set(
+      history
+        .filter((e) => e.type === 'io.wormhole.event.received')
+        .map((e) => key((e.data as { event?: { source?: unknown; id?: unknown } }).event ?? {})),
+    );
+    if (events.every((e) => received.has(key(e)))) break;
+    if (ENDED.includes((await world.api.execution(id)).status)) break;
+    if (Date.now() > deadline) throw new Error(`the run did not receive ${events.map(key).join(', ')}`);
+  }
+  // The history is written before the execution row: when it ends the run, wait for the row to say so.
+  const ended = /^io\.wormhole\.execution\.(completed|faulted|cancelled)$/.test(history.at(-1)?.type ?? '');
+  await settle(world, id, ended ? ENDED : ['waiting', ...ENDED]);
+});
+
+step('the workflow should be waiting', (world) => {
+  expect(ran(world).status).toBe('waiting');
 });
 
 step('the workflow should complete', (world) => {
