@@ -319,6 +319,37 @@ do:
     expectReplayable(r);
   });
 
+  it('runs a foreach written beside listen.to, and an error raised in it fails the listen and ends its listening', () => {
+    const r = run(`
+do:
+  - l:
+      listen:
+        to:
+          any:
+            - with: { type: a }
+          until: \${ false }
+        foreach:
+          do:
+            - check:
+                switch:
+                  - bad:
+                      when: \${ $item.bad }
+                      then: refuse
+                  - fine:
+                      then: exit
+            - refuse:
+                raise:
+                  error: { type: https://example.com/bad, status: 422 }
+`);
+    r.receive(started({}));
+    expect(r.receive(deliver(r, ev('1', 'a', { bad: false }))).state.status).toBe('waiting');
+    const done = r.receive(deliver(r, ev('2', 'a', { bad: true })));
+    expect(trace(done.events)).toContain('task.failed l');
+    expect(done.state.error).toMatchObject({ status: 422, instance: '/do/0/l/listen/foreach/do/1/refuse' });
+    expect(waitingListens(done.state)).toEqual([]);
+    expectReplayable(r);
+  });
+
   it('faults with the expression error of foreach.output.as', () => {
     const r = run(`
 do:
