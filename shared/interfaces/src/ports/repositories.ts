@@ -140,6 +140,12 @@ export interface MaintenanceRepository {
    * since `updatedBefore` (ISO 8601), oldest change first, at most `limit`.
    */
   findUnfinished(updatedBefore: string, limit: number): Promise<Execution[]>;
+  /**
+   * The scheduler's work list: active workflows of every tenant whose current definition has a
+   * top-level `schedule`, ordered by tenant and id. Inactive and deleted workflows are absent, and
+   * so is one whose newest version dropped its `schedule`.
+   */
+  findScheduled(): Promise<WorkflowDefinition[]>;
 }
 
 export interface BackendHealth {

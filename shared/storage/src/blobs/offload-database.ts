@@ -50,6 +50,7 @@ export function withBlobOffload(db: Database, codec: BlobCodec): Database {
           await db.maintenance.findUnfinished(updatedBefore, limit),
           EXECUTION_FIELDS,
         ),
+      findScheduled: () => db.maintenance.findScheduled(),
     },
     health: async (): Promise<BackendHealth[]> => [...(await db.health()), await codec.health()],
     close: (): Promise<void> => db.close(),

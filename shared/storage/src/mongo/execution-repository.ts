@@ -5,7 +5,6 @@ import type {
   ExecutionListQuery,
   ExecutionPatch,
   ExecutionRepository,
-  MaintenanceRepository,
   NewExecution,
   Page,
 } from '@wormhole/interfaces';
@@ -15,7 +14,7 @@ import { executionFromDoc, isDuplicateKey, toJson } from './documents';
 
 const UNFINISHED = ['pending', 'running', 'waiting', 'suspended'] as const;
 
-export class MongoExecutionRepository implements ExecutionRepository, MaintenanceRepository {
+export class MongoExecutionRepository implements ExecutionRepository {
   constructor(private readonly executions: Collection<ExecutionDoc>) {}
 
   /** Idempotency rests on a unique partial index over (tenant, workflow, key). */

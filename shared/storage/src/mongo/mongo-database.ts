@@ -1,6 +1,12 @@
 import { MongoClient } from 'mongodb';
 import type { Db } from 'mongodb';
-import type { BackendHealth, Database, StatsRepository, TenantStats } from '@wormhole/interfaces';
+import type {
+  BackendHealth,
+  Database,
+  MaintenanceRepository,
+  StatsRepository,
+  TenantStats,
+} from '@wormhole/interfaces';
 import { EXECUTION_STATUSES, UnavailableError, ensureError } from '@wormhole/interfaces';
 import type { MongoSettings } from '../config';
 import type { StorageDeps } from '../deps';
@@ -22,7 +28,7 @@ export class MongoDatabase implements Database {
   readonly backend = 'mongo';
   readonly workflows: MongoWorkflowRepository;
   readonly executions: MongoExecutionRepository;
-  readonly maintenance: MongoExecutionRepository;
+  readonly maintenance: MaintenanceRepository;
   readonly steps: MongoStepRunRepository;
   readonly events: MongoEventRepository;
   readonly snapshots: MongoSnapshotRepository;
@@ -41,7 +47,11 @@ export class MongoDatabase implements Database {
       db.collection<WorkflowVersionDoc>('workflow_versions'),
     );
     this.executions = new MongoExecutionRepository(db.collection<ExecutionDoc>('executions'));
-    this.maintenance = this.executions;
+    // Unfinished executions are the executions' index, scheduled workflows the workflows'.
+    this.maintenance = {
+      findUnfinished: (updatedBefore, limit) => this.executions.findUnfinished(updatedBefore, limit),
+      findScheduled: () => this.workflows.findScheduled(),
+    };
     this.steps = new MongoStepRunRepository(db.collection<StepRunDoc>('step_runs'));
     this.events = new MongoEventRepository(
       db.collection<EventDoc>('events'),

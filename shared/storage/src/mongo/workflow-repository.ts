@@ -107,6 +107,19 @@ export class MongoWorkflowRepository implements WorkflowRepository {
     if (result.deletedCount === 0) throw new WorkflowNotFoundError(tenantId, workflowId);
     await this.versions.deleteMany({ tenant_id: tenantId, workflow_id: workflowId });
   }
+
+  /**
+   * The maintenance query of the scheduler (see MaintenanceRepository.findScheduled). Definitions
+   * are stored as JSON text, so the text search finds a superset (a nested "schedule" key too)
+   * that each parsed definition narrows.
+   */
+  async findScheduled(): Promise<WorkflowDefinition[]> {
+    const docs = await this.workflows
+      .find({ state: 'active', definition_json: { $regex: '"schedule":' } })
+      .sort({ tenant_id: 1, _id: 1 })
+      .toArray();
+    return docs.map(workflowFromDoc).filter((w) => w.definition.schedule !== undefined);
+  }
 }
 
 function versionDoc(doc: WorkflowDoc, version: number, now: Date): WorkflowVersionDoc {

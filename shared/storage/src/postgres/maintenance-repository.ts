@@ -1,11 +1,12 @@
-import type { Execution, MaintenanceRepository } from '@wormhole/interfaces';
-import type { ExecutionRow } from './mappers';
-import { EXECUTION_COLUMNS, executionFromRow } from './mappers';
+import type { Execution, MaintenanceRepository, WorkflowDefinition } from '@wormhole/interfaces';
+import type { ExecutionRow, WorkflowRow } from './mappers';
+import { EXECUTION_COLUMNS, executionFromRow, workflowFromRow } from './mappers';
 import type { Queryable } from './pool';
 import { queryRows } from './pool';
 import type { Tables } from './sql-names';
+import { selectWorkflows } from './workflow-list';
 
-/** Cross-tenant housekeeping queries for the reconciler. */
+/** Cross-tenant housekeeping queries for the reconciler and the scheduler. */
 export class PostgresMaintenanceRepository implements MaintenanceRepository {
   constructor(
     private readonly db: Queryable,
@@ -21,5 +22,15 @@ export class PostgresMaintenanceRepository implements MaintenanceRepository {
       [updatedBefore, limit],
     );
     return rows.map(executionFromRow);
+  }
+
+  async findScheduled(): Promise<WorkflowDefinition[]> {
+    // `->` rather than the `?` operator, which some drivers read as a placeholder.
+    const rows = await queryRows<WorkflowRow>(
+      this.db,
+      `${selectWorkflows(this.t)} WHERE w.state = 'active' AND v.spec -> 'schedule' IS NOT NULL
+       ORDER BY w.tenant_id, w.id`,
+    );
+    return rows.map(workflowFromRow);
   }
 }

@@ -8,7 +8,6 @@ import type {
   ExecutionRepository,
   ExecutionStatus,
   JsonValue,
-  MaintenanceRepository,
   NewExecution,
   Page,
 } from '@wormhole/interfaces';
@@ -20,7 +19,7 @@ const CREATE = Script.file('execution_create.lua');
 const UPDATE = Script.file('execution_update.lua');
 const LIST = Script.file('execution_list.lua');
 
-export class RedisExecutionRepository implements ExecutionRepository, MaintenanceRepository {
+export class RedisExecutionRepository implements ExecutionRepository {
   constructor(
     private readonly redis: Redis,
     private readonly keys: StorageKeys,

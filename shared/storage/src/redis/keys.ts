@@ -29,6 +29,11 @@ export function storageKeys(prefix: string) {
     apiKeysByCreated: (tenantId: string) => `${t(tenantId)}:api_keys:by_created`,
     /** The tenant and id of the unrevoked key with this hash (all tenants share the lookup). */
     apiKeyByHash: (hash: string) => `${prefix}api_key_hash:${hash}`,
+    /**
+     * Ids of the workflows (every tenant) whose current definition may have a `schedule`: a
+     * superset kept by the workflow scripts, narrowed by reading each definition.
+     */
+    scheduledWorkflows: () => `${prefix}workflows:scheduled`,
     /** Unfinished executions of every tenant by last update, for the reconciler. */
     unfinished: () => `${prefix}executions:unfinished`,
   };

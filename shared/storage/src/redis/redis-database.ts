@@ -1,5 +1,11 @@
 import Redis from 'ioredis';
-import type { BackendHealth, Database, StatsRepository, TenantStats } from '@wormhole/interfaces';
+import type {
+  BackendHealth,
+  Database,
+  MaintenanceRepository,
+  StatsRepository,
+  TenantStats,
+} from '@wormhole/interfaces';
 import { EXECUTION_STATUSES, UnavailableError, ensureError } from '@wormhole/interfaces';
 import type { RedisSettings } from '../config';
 import type { StorageDeps } from '../deps';
@@ -25,7 +31,7 @@ export class RedisDatabase implements Database {
   readonly backend = 'redis';
   readonly workflows: RedisWorkflowRepository;
   readonly executions: RedisExecutionRepository;
-  readonly maintenance: RedisExecutionRepository;
+  readonly maintenance: MaintenanceRepository;
   readonly steps: RedisStepRunRepository;
   readonly events: RedisEventRepository;
   readonly snapshots: RedisSnapshotRepository;
@@ -41,7 +47,11 @@ export class RedisDatabase implements Database {
   ) {
     this.workflows = new RedisWorkflowRepository(redis, keys);
     this.executions = new RedisExecutionRepository(redis, keys);
-    this.maintenance = this.executions;
+    // Unfinished executions are the executions' index, scheduled workflows the workflows'.
+    this.maintenance = {
+      findUnfinished: (updatedBefore, limit) => this.executions.findUnfinished(updatedBefore, limit),
+      findScheduled: () => this.workflows.findScheduled(),
+    };
     this.steps = new RedisStepRunRepository(redis, keys);
     this.events = new RedisEventRepository(redis, keys);
     this.snapshots = new RedisSnapshotRepository(redis, keys);

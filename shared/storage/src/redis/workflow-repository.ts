@@ -136,7 +136,13 @@ export class RedisWorkflowRepository implements WorkflowRepository {
     const k = this.keys;
     const definition = [k.workflow(id), k.workflowVersions(id)];
     if (op === 'update') {
-      return [...definition, k.workflowsByUpdated(tenantId), k.workflowsByName(tenantId), k.stats(tenantId)];
+      return [
+        ...definition,
+        k.workflowsByUpdated(tenantId),
+        k.workflowsByName(tenantId),
+        k.stats(tenantId),
+        k.scheduledWorkflows(),
+      ];
     }
     return [
       ...definition,
@@ -144,7 +150,25 @@ export class RedisWorkflowRepository implements WorkflowRepository {
       k.workflowsByUpdated(tenantId),
       k.workflowsByName(tenantId),
       k.stats(tenantId),
+      k.scheduledWorkflows(),
     ];
+  }
+
+  /**
+   * The maintenance query of the scheduler (see MaintenanceRepository.findScheduled). The set the
+   * scripts keep is a superset: each definition is read and checked. Workflows written before the
+   * set existed join it at their next definition update.
+   */
+  async findScheduled(): Promise<WorkflowDefinition[]> {
+    const ids = (await this.redis.smembers(this.keys.scheduledWorkflows())).sort();
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(this.keys.workflow(id));
+    const hashes = ((await pipeline.exec()) ?? []).map(([, h]) => h as Record<string, string>);
+    return ids
+      .flatMap((id, i) => (hashes[i]?.tenant_id ? [fromHash(id, hashes[i])] : []))
+      .filter((w) => w.state === 'active' && w.definition.schedule !== undefined)
+      .sort((a, b) => (a.tenant_id === b.tenant_id ? 0 : a.tenant_id < b.tenant_id ? -1 : 1));
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Execution, ExecutionListQuery, NewExecution } from '@wormhole/interfaces';
+import type { Execution, ExecutionListQuery, JsonObject, NewExecution } from '@wormhole/interfaces';
 import { ExecutionNotFoundError } from '@wormhole/interfaces';
 import type { ContractContext } from './helpers';
 import { ISO_MS, sampleDefinition, sleep } from './helpers';
@@ -280,6 +280,42 @@ export function maintenanceContract(ctx: ContractContext): void {
       expect(limited).toHaveLength(1);
       const [first] = await ctx.db().maintenance.findUnfinished(running.updated_at, 1000);
       expect(first?.updated_at === undefined || first.updated_at < running.updated_at).toBe(true);
+    });
+
+    it('finds the active workflows of every tenant whose current definition has a schedule', async () => {
+      const a = ctx.tenant();
+      const b = ctx.tenant();
+      const create = (tenant: string, name: string, extra: JsonObject = {}, state?: 'inactive') =>
+        ctx.db().workflows.create(tenant, {
+          name,
+          definition: sampleDefinition(name, extra),
+          spec_version: '1.0.0',
+          ...(state ? { state } : {}),
+        });
+      const every = await create(a, 'every', { schedule: { every: { seconds: 1 } } });
+      const cron = await create(b, 'cron', { schedule: { cron: '* * * * *' } });
+      const plain = await create(a, 'plain');
+      // A nested `schedule` key is not the document's schedule.
+      const nested = await create(a, 'nested', { metadata: { schedule: 'nightly' } });
+      const inactive = await create(b, 'inactive', { schedule: { every: { seconds: 1 } } }, 'inactive');
+      const dropped = await create(b, 'dropped', { schedule: { after: { seconds: 1 } } });
+      const added = await create(a, 'added');
+      const deleted = await create(a, 'deleted', { schedule: { every: { seconds: 1 } } });
+      await ctx.db().workflows.update(b, dropped.id, { definition: sampleDefinition('dropped') });
+      await ctx.db().workflows.update(a, added.id, {
+        definition: sampleDefinition('added', { schedule: { cron: '0 * * * *' } }),
+      });
+      await ctx.db().workflows.delete(a, deleted.id);
+      const mine = (await ctx.db().maintenance.findScheduled()).filter((w) => w.tenant_id === a || w.tenant_id === b);
+      expect(mine.map((w) => w.id).sort()).toEqual([every.id, cron.id, added.id].sort());
+      const found = mine.find((w) => w.id === added.id);
+      expect(found).toMatchObject({ tenant_id: a, version: 2, state: 'active' });
+      expect(found?.definition.schedule).toEqual({ cron: '0 * * * *' });
+      expect(
+        [plain.id, nested.id, inactive.id, dropped.id, deleted.id].some((id) => mine.some((w) => w.id === id)),
+      ).toBe(false);
+      const tenants = mine.map((w) => w.tenant_id);
+      expect(tenants).toEqual([...tenants].sort());
     });
   });
 }

@@ -1,7 +1,7 @@
 --[[
   Removes a workflow, its versions and its index entries.
   KEYS[1] definition hash  KEYS[2] versions hash  KEYS[3] by_created  KEYS[4] by_updated
-  KEYS[5] by_name  KEYS[6] tenant stats hash
+  KEYS[5] by_name  KEYS[6] tenant stats hash  KEYS[7] scheduled workflows set
   ARGV[1] tenant  ARGV[2] id
   Returns: 0 when the workflow does not exist for this tenant, else 1
 ]]
@@ -14,4 +14,5 @@ redis.call('ZREM', KEYS[4], ARGV[2])
 redis.call('ZREM', KEYS[5], name .. '\0' .. ARGV[2])
 redis.call('HINCRBY', KEYS[6], 'wf:total', -1)
 redis.call('HINCRBY', KEYS[6], 'wf:' .. state, -1)
+redis.call('SREM', KEYS[7], ARGV[2])
 return 1
