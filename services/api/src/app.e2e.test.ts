@@ -278,6 +278,12 @@ describe.each(testBackends())('REST API on %s', (backend) => {
         .send({ idempotency_key: `wormhole-child ${wf.id} ex_other 1 await /do/0/run` });
       expect(forged.status).toBe(400);
       expect(forged.body).toMatchObject({ error: 'VALIDATION_ERROR', details: [{ path: '/idempotency_key' }] });
+      // A schedule's key would take its tick from the scheduler.
+      const tick = await request(app)
+        .post(`${api}/workflows/${wf.id}/execute`)
+        .send({ idempotency_key: `wormhole-schedule ${wf.id} 2026-11-25T04:00:00.000Z` });
+      expect(tick.status).toBe(400);
+      expect(tick.body).toMatchObject({ error: 'VALIDATION_ERROR', details: [{ path: '/idempotency_key' }] });
     });
 
     it('cancels a running execution and refuses to cancel an ended one', async () => {

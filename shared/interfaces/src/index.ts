@@ -11,6 +11,7 @@ export * from './domain/cloud-event';
 export * from './domain/engine-events';
 export * from './domain/event-subscription';
 export * from './domain/child-execution';
+export * from './domain/scheduled-execution';
 export * from './domain/stats';
 export * from './domain/api-key';
 export * from './ports/repositories';

@@ -1,28 +1,20 @@
-import type { Database, EventStream, Execution, JsonValue } from '@wormhole/interfaces';
+import type { Database, EventStream, Execution } from '@wormhole/interfaces';
+import type { StartRequest } from '@wormhole/backends';
+import { ExecutionStarter } from '@wormhole/backends';
 import type { StartRateLimiter } from './start-rate-limiter';
-import {
-  ConflictError,
-  LimitExceededError,
-  engineEvent,
-  executionStartedEvent,
-  isTerminalStatus,
-} from '@wormhole/interfaces';
+import { ConflictError, engineEvent, isTerminalStatus } from '@wormhole/interfaces';
 
 const SOURCE = 'wormhole/api';
 
-export interface StartRequest {
-  readonly input?: JsonValue;
-  readonly correlation_id?: string;
-  readonly idempotency_key?: string;
-}
+export type { StartRequest };
 
 /**
- * Starts and cancels executions. The execution row is written first, then its start event is
- * published; if the process dies in between, the reconciler finds the pending run without a
- * history and publishes the start again (the event id is derived from the execution id, so a
- * repeated start is one event).
+ * Starts and cancels executions for the API. Starting is the shared `ExecutionStarter` (the
+ * scheduler starts runs through it too) behind the API's own per-tenant start rate.
  */
 export class ExecutionService {
+  private readonly starter: ExecutionStarter;
+
   constructor(
     private readonly db: Database,
     private readonly stream: EventStream,
@@ -32,7 +24,12 @@ export class ExecutionService {
       /** Start attempts per tenant and second (checked first, before any database work). */
       startLimiter?: StartRateLimiter;
     } = { cancelWaitMs: 2000 },
-  ) {}
+  ) {
+    this.starter = new ExecutionStarter(db, stream, {
+      source: SOURCE,
+      ...(options.maxActivePerTenant !== undefined ? { maxActivePerTenant: options.maxActivePerTenant } : {}),
+    });
+  }
 
   async start(
     tenantId: string,
@@ -40,41 +37,7 @@ export class ExecutionService {
     request: StartRequest,
   ): Promise<{ execution: Execution; created: boolean }> {
     this.options.startLimiter?.take(tenantId);
-    const workflow = await this.db.workflows.get(tenantId, workflowId);
-    if (workflow.state !== 'active') throw new ConflictError(`workflow '${workflowId}' is inactive`);
-    await this.checkActiveLimit(tenantId);
-    const result = await this.db.executions.create(tenantId, {
-      workflow_id: workflowId,
-      workflow_version: workflow.version,
-      input: request.input ?? {},
-      ...(request.correlation_id !== undefined ? { correlation_id: request.correlation_id } : {}),
-      ...(request.idempotency_key !== undefined ? { idempotency_key: request.idempotency_key } : {}),
-    });
-    if (result.created || result.execution.status === 'pending') await this.publishStart(result.execution);
-    return result;
-  }
-
-  /**
-   * One tenant may not have more than the configured number of unfinished executions, so a flood
-   * from one tenant cannot fill the workers for all. A soft limit: starts racing each other may
-   * pass it by a few.
-   */
-  private async checkActiveLimit(tenantId: string): Promise<void> {
-    const limit = this.options.maxActivePerTenant ?? 0;
-    if (limit <= 0) return;
-    const { executions } = await this.db.stats.get(tenantId);
-    const active = executions.pending + executions.running + executions.waiting;
-    if (active >= limit) {
-      throw new LimitExceededError(
-        `tenant '${tenantId}' has ${active} unfinished executions, its limit is ${limit} (TENANT_MAX_ACTIVE_EXECUTIONS)`,
-        1,
-      );
-    }
-  }
-
-  /** Publishes the start event of a pending execution (also used by the reconciler). */
-  async publishStart(execution: Execution): Promise<void> {
-    await this.stream.publish(executionStartedEvent(execution, SOURCE));
+    return this.starter.start(tenantId, workflowId, request);
   }
 
   /**

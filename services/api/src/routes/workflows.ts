@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Request } from 'express';
 import type { Database, JsonObject, JsonValue, Metrics, NewWorkflow, WorkflowPatch } from '@wormhole/interfaces';
-import { ValidationError, isChildIdempotencyKey } from '@wormhole/interfaces';
+import { ValidationError, isReservedIdempotencyKey } from '@wormhole/interfaces';
 import { validateWorkflowDocument } from '@wormhole/dsl';
 import type { ExecutionService } from '../engine/execution-service';
 import { objectBody, parsedBody } from '../http/body';
@@ -147,15 +147,17 @@ function patchFrom(req: Request): WorkflowPatch {
 }
 
 /**
- * The client's idempotency key. The form of a child execution's key (which names the parent to
- * report to) is the engine's own: a client using it could make a run report into another run.
+ * The client's idempotency key. The forms of a child execution's key (which names the parent to
+ * report to) and of a scheduled execution's key are the engine's own: a client using them could
+ * make a run report into another run, or take a schedule's tick.
  */
 function clientIdempotencyKey(body: Record<string, JsonValue>): string | undefined {
   const key = shortString(body, 'idempotency_key');
-  if (key !== undefined && isChildIdempotencyKey(key)) {
-    throw new ValidationError('`idempotency_key` may not start with "wormhole-child ", which the engine reserves', [
-      { path: '/idempotency_key', message: 'reserved prefix' },
-    ]);
+  if (key !== undefined && isReservedIdempotencyKey(key)) {
+    throw new ValidationError(
+      '`idempotency_key` may not start with "wormhole-child " or "wormhole-schedule ", which the engine reserves',
+      [{ path: '/idempotency_key', message: 'reserved prefix' }],
+    );
   }
   return key;
 }
