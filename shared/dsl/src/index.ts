@@ -1,2 +1,3 @@
 export * from './validation';
 export * from './runtime';
+export * from './schedule';

@@ -86,6 +86,19 @@ describe('validateWorkflowDocument', () => {
     expect(loose.details).toEqual([{ path: '/evaluate/mode', message: expect.stringContaining('"loose"') as string }]);
   });
 
+  it('accepts the schedules Wormhole runs and refuses schedule.on.all and an invalid cron, at their path', () => {
+    const scheduled = (schedule: unknown): Record<string, unknown> => ({
+      ...doc([{ a: { set: { x: 1 } } }]),
+      schedule,
+    });
+    expect(() => validateWorkflowDocument(scheduled({ every: { seconds: 1 } }))).not.toThrow();
+    expect(() => validateWorkflowDocument(scheduled({ on: { one: { with: { type: 'a' } } } }))).not.toThrow();
+    const all = errorOf(() => validateWorkflowDocument(scheduled({ on: { all: [{ with: { type: 'a' } }] } })));
+    expect(all.details).toEqual([{ path: '/schedule/on/all', message: expect.stringContaining("'all'") as string }]);
+    const cron = errorOf(() => validateWorkflowDocument(scheduled({ cron: 'every day' })));
+    expect(cron.details).toEqual([{ path: '/schedule/cron', message: expect.stringContaining('cron') as string }]);
+  });
+
   it('rejects an unknown DSL version with a clear message', () => {
     const error = errorOf(() => validateWorkflowDocument(doc([{ a: { set: {} } }], '0.8')));
     expect(error.message).toContain('unsupported DSL version "0.8"');

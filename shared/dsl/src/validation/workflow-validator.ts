@@ -3,6 +3,7 @@ import { validate as validateDsl103 } from 'serverlessworkflow-sdk-1.0.3';
 import type { ErrorDetail, JsonObject } from '@wormhole/interfaces';
 import { ValidationError } from '@wormhole/interfaces';
 import { unsupportedEvaluation } from './evaluation-settings';
+import { scheduleProblems } from '../schedule/schedule';
 
 /** The DSL versions this engine runs. */
 export const SUPPORTED_DSL_VERSIONS = ['1.0.0', '1.0.1', '1.0.2', '1.0.3'] as const;
@@ -55,7 +56,10 @@ export function validateWorkflowDocument(doc: unknown): DocumentSummary {
       : 'invalid workflow definition';
     throw new ValidationError(message, details, { cause: e });
   }
-  const unsupported = unsupportedEvaluation(doc as Record<string, unknown>);
+  const unsupported = [
+    ...unsupportedEvaluation(doc as Record<string, unknown>),
+    ...scheduleProblems(doc as Record<string, unknown>),
+  ];
   if (unsupported.length > 0) {
     throw new ValidationError(
       `unsupported workflow definition: ${unsupported[0]!.path} ${unsupported[0]!.message}`,
