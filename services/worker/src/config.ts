@@ -4,6 +4,7 @@ import { EnvReader, LOG_LEVEL_SETTINGS, loadSecretsConfig } from '@wormhole/plat
 import type { StorageConfig } from '@wormhole/storage';
 import { loadStorageConfig } from '@wormhole/storage';
 import type { ReconcilerSettings } from './reconciler';
+import type { SchedulerSettings } from './scheduler/scheduler';
 
 export interface WorkerConfig {
   readonly storage: StorageConfig;
@@ -23,6 +24,13 @@ export interface WorkerConfig {
   /** Events one incoming event may cause inline before the run is stopped as a runaway loop. */
   readonly maxInlineEvents: number;
   readonly reconciler: ReconcilerSettings;
+  /**
+   * Timed schedules (`every`, `cron`, `after`): whether this process starts them, and how often
+   * it looks (also how long a new, changed or deleted schedule takes to be seen, `on` included).
+   */
+  readonly scheduler: SchedulerSettings & { readonly enabled: boolean };
+  /** Unfinished executions per tenant that schedules may start into (TENANT_MAX_ACTIVE_EXECUTIONS). */
+  readonly maxActiveExecutionsPerTenant: number;
   /** `native`: the in-house jq; `wasm`: jq 1.8.2 in WebAssembly (the reference). */
   readonly expressionEngine: 'native' | 'wasm';
   /** Longest a runtime expression may run (the wasm engine; the native one counts steps). */
@@ -50,6 +58,11 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
       stalledAfterMs: r.int('RECONCILE_STALLED_AFTER_MS', 600000, { min: 1000, max: 604_800_000 }),
       batchSize: 500,
     },
+    scheduler: {
+      enabled: r.bool('SCHEDULER_ENABLED', true),
+      tickMs: r.int('SCHEDULER_TICK_MS', 1000, { min: 10, max: 3_600_000 }),
+    },
+    maxActiveExecutionsPerTenant: r.int('TENANT_MAX_ACTIVE_EXECUTIONS', 0, { min: 0, max: 10_000_000 }),
     expressionEngine: r.oneOf('EXPRESSION_ENGINE', ['native', 'wasm'], 'native'),
     expressionTimeoutMs: r.int('EXPRESSION_TIMEOUT_MS', 1000, { min: 1, max: 600000 }),
     secrets: loadSecretsConfig(env),

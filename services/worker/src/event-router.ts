@@ -1,19 +1,22 @@
 import type { Database, EngineEventOf, EventStream, Logger } from '@wormhole/interfaces';
 import { cloudEventKey, engineEvent } from '@wormhole/interfaces';
 import { matchingFilters } from '@wormhole/dsl';
+import type { ScheduledEventStarts } from './scheduler/event-starts';
 
 /**
  * Delivers the events of a tenant's event stream (posted to `POST /events` or emitted by a
  * workflow) to the listens waiting for them: each subscription whose filters the event matches
  * gets an `event.received` on its execution's own stream, which the worker folds like any other
  * event. The id derives from (execution, listen, source, id), so a redelivered or re-posted event
- * is one event in the history. At-least-once: a failure leaves the message to be redelivered.
+ * is one event in the history. Events also start the workflows whose `schedule.on` they match
+ * (`ScheduledEventStarts`). At-least-once: a failure leaves the message to be redelivered.
  */
 export class EventRouter {
   constructor(
     private readonly db: Database,
     private readonly stream: EventStream,
     private readonly logger: Logger,
+    private readonly scheduled: ScheduledEventStarts,
   ) {}
 
   async route(published: EngineEventOf<'io.wormhole.event.published'>): Promise<number> {
@@ -35,7 +38,14 @@ export class EventRouter {
       );
       delivered++;
     }
-    this.logger.debug('event routed', { tenant_id: tenant, type: event.type, source: event.source, delivered });
-    return delivered;
+    const started = await this.scheduled.start(tenant, event);
+    this.logger.debug('event routed', {
+      tenant_id: tenant,
+      type: event.type,
+      source: event.source,
+      delivered,
+      started,
+    });
+    return delivered + started;
   }
 }

@@ -7,6 +7,10 @@ import { DefinitionCache } from './definition-cache';
 import { EventRouter } from './event-router';
 import { ExecutionProcessor } from './execution-processor';
 import { Reconciler } from './reconciler';
+import { ExecutionStarter } from '@wormhole/backends';
+import { ScheduledEventStarts } from './scheduler/event-starts';
+import { ScheduledWorkflows } from './scheduler/scheduled-workflows';
+import { Scheduler } from './scheduler/scheduler';
 import { StateCache } from './state-cache';
 
 export interface WorkerDeps {
@@ -68,8 +72,19 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       handled.inc({ type: message.event.type });
     },
   );
+  const schedulerLogger = deps.logger.child({ component: 'scheduler' });
+  const scheduled = new ScheduledWorkflows(deps.db, schedulerLogger, config.scheduler.tickMs);
+  const starter = new ExecutionStarter(deps.db, deps.stream, {
+    source: 'wormhole/scheduler',
+    maxActivePerTenant: config.maxActiveExecutionsPerTenant,
+  });
   // Its own group: every worker process shares the routing, each tenant event is routed once.
-  const router = new EventRouter(deps.db, deps.stream, deps.logger.child({ component: 'event-router' }));
+  const router = new EventRouter(
+    deps.db,
+    deps.stream,
+    deps.logger.child({ component: 'event-router' }),
+    new ScheduledEventStarts(scheduled, starter, schedulerLogger),
+  );
   const routing: Subscription = deps.stream.subscribe(
     { group: 'event-router', consumer: deps.consumerName, types: ['io.wormhole.event.published'] },
     async (message) => {
@@ -84,6 +99,10 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     config.reconciler,
   );
   reconciler.start();
+  const scheduler = config.scheduler.enabled
+    ? new Scheduler(deps.db, scheduled, starter, schedulerLogger, config.scheduler)
+    : undefined;
+  scheduler?.start();
   let ready = true;
   const health: HealthServer | undefined =
     deps.serveHealth === false
@@ -100,6 +119,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     stop: async () => {
       ready = false;
       await reconciler.stop();
+      await scheduler?.stop();
       await subscription.close();
       await routing.close();
       await health?.close();
