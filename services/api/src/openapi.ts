@@ -329,7 +329,16 @@ const schemas: Record<string, Schema> = {
   },
   ExecuteRequest: {
     type: 'object',
-    properties: { input: {}, correlation_id: { type: 'string' }, idempotency_key: { type: 'string' } },
+    properties: {
+      input: {},
+      correlation_id: { type: 'string' },
+      idempotency_key: {
+        type: 'string',
+        maxLength: 255,
+        description:
+          'Starting twice with one key returns the first execution. Keys starting with "wormhole-child " or "wormhole-schedule " are the engine\'s own (400).',
+      },
+    },
   },
   ExecutionStarted: {
     type: 'object',

@@ -156,6 +156,29 @@ Feature: Constructs Wormhole does not run
         - path: /evaluate/mode
       """
 
+  Scenario: schedule.on.all is refused when the workflow is created
+    Given a workflow with definition:
+      """yaml
+      document: {dsl: '1.0.3', namespace: conformance, name: schedule-on-all, version: '1.0.0'}
+      schedule:
+        on:
+          all:
+            - with: {type: com.example.order.paid}
+            - with: {type: com.example.order.packed}
+      do:
+        - ship:
+            set:
+              shipped: true
+      """
+    When the workflow is executed
+    Then the workflow definition should be rejected with:
+      """yaml
+      error: VALIDATION_ERROR
+      details:
+        - path: /schedule/on/all
+          message: "'all' is not supported yet: use 'one' or 'any'"
+      """
+
   Scenario: call grpc faults with a configuration error saying Wormhole does not support it
     Given a workflow with definition:
       """yaml
