@@ -8,7 +8,8 @@ import type {
   TaskRequest,
   WorkflowDefinition,
 } from '@wormhole/interfaces';
-import { childIdempotencyKey, dslError, executionStartedEvent, isTerminalStatus } from '@wormhole/interfaces';
+import { childIdempotencyKey, dslError, isTerminalStatus } from '@wormhole/interfaces';
+import { ExecutionStarter } from '@wormhole/backends';
 
 const SOURCE = 'wormhole/executor';
 /** Workflows read per page while looking for the one a `run: workflow` names. */
@@ -26,10 +27,15 @@ const PAGE = 100;
 export class RunWorkflowExecutor implements TaskExecutor {
   readonly kind = 'run:workflow';
 
+  /** The start path of every execution (API, scheduler, children): row, then start event. */
+  private readonly starter: ExecutionStarter;
+
   constructor(
     private readonly db: Database,
-    private readonly stream: EventStream,
-  ) {}
+    stream: EventStream,
+  ) {
+    this.starter = new ExecutionStarter(db, stream, { source: SOURCE });
+  }
 
   async execute(request: TaskRequest): Promise<TaskOutcome> {
     const run = asObject(request.task.run);
@@ -48,9 +54,7 @@ export class RunWorkflowExecutor implements TaskExecutor {
         `no active workflow '${namespace}/${name}' at version '${version}' is registered`,
       );
     }
-    const { execution, created } = await this.db.executions.create(request.tenantId, {
-      workflow_id: workflow.id,
-      workflow_version: workflow.version,
+    const { execution, created } = await this.starter.start(request.tenantId, workflow.id, {
       input: target.input ?? {},
       idempotency_key: childIdempotencyKey({
         workflow_id: request.workflowId,
@@ -60,7 +64,6 @@ export class RunWorkflowExecutor implements TaskExecutor {
         awaited,
       }),
     });
-    if (created || execution.status === 'pending') await this.stream.publish(executionStartedEvent(execution, SOURCE));
     if (!awaited) return { kind: 'completed', output: request.input };
     // A redelivered request whose child already ended reports the child's outcome itself (the
     // child's own report may have been dropped by the parent, which was not waiting yet).
