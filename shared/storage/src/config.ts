@@ -18,6 +18,11 @@ export interface PostgresSettings {
   readonly maxIdleConns: number;
   /** Schema holding Wormhole's tables (tests use one schema per run). */
   readonly schema: string;
+  /**
+   * The connections' `application_name` (default `wormhole`): what `pg_stat_activity` shows, so
+   * an operator (or a fault test) can tell one installation's sessions from another's.
+   */
+  readonly applicationName?: string;
 }
 
 export interface RedisSettings {
@@ -93,6 +98,7 @@ export function loadStorageConfig(env: Env, defaults: { type: DatabaseType } = {
       maxConns,
       maxIdleConns,
       schema,
+      applicationName: r.string('POSTGRES_APPLICATION_NAME', 'wormhole'),
     },
     redis: {
       url: redisUrl,

@@ -12,6 +12,8 @@ export interface Queryable {
 
 export interface PooledClient extends Queryable {
   release(error?: Error | boolean): void;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  removeListener(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /**
@@ -60,7 +62,7 @@ export function poolConfig(settings: PostgresSettings): PoolConfig {
     min: Math.min(settings.maxIdleConns, settings.maxConns),
     idleTimeoutMillis: IDLE_TIMEOUT_MS,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    application_name: 'wormhole',
+    application_name: settings.applicationName ?? 'wormhole',
   };
 }
 
@@ -85,16 +87,26 @@ export async function withTransaction<T>(pool: ConnectionPool, work: (tx: Querya
     throw translatePgError(e);
   }
   let broken: Error | undefined;
+  // The pool listens for errors only on idle clients. A checked-out client whose connection dies
+  // between two statements (the server terminated it, the network dropped) emits 'error', and
+  // with no listener that ends the process: keep the error instead; the next statement fails with
+  // it and the client is destroyed on release.
+  const onError = (error: Error): void => {
+    broken ??= error;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (e) {
-    broken = await rollback(client, e);
+    broken = (await rollback(client, e)) ?? broken;
     throw translatePgError(e);
   } finally {
-    // A client whose rollback failed is in an unknown state: destroy it rather than reuse it.
+    // A client whose connection failed or whose rollback failed is in an unknown state: destroy it
+    // rather than reuse it.
+    client.removeListener('error', onError);
     client.release(broken ?? false);
   }
 }

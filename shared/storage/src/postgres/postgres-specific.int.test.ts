@@ -5,7 +5,7 @@ import type { EngineEvent, StepRun } from '@wormhole/interfaces';
 import { UnavailableError, ValidationError, newId } from '@wormhole/interfaces';
 import { MemoryLogger, NoopMetrics } from '@wormhole/platform';
 import { PostgresDatabase } from './postgres-database';
-import { poolConfig } from './pool';
+import { poolConfig, withTransaction } from './pool';
 import type { TestPostgres } from './testing';
 import { TEST_POSTGRES, openTestPostgres } from './testing';
 
@@ -329,6 +329,26 @@ describeIf('postgres connections', () => {
       expect((await db.events.list(id, ex)).map((e) => e.sequence)).toEqual([1, 2, 3, 4]);
     } finally {
       await db.close();
+    }
+  });
+
+  it('turns a connection terminated inside a transaction into UnavailableError, and the pool works on', async () => {
+    const pool = new Pool({ ...poolConfig(TEST_POSTGRES), max: 1 });
+    const admin = new Pool({ ...poolConfig(TEST_POSTGRES), max: 1 });
+    try {
+      const failure = await withTransaction(pool, async (tx) => {
+        const { rows } = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        await admin.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+        // The termination arrives while no statement runs: the client emits 'error', which
+        // would end the process if nobody listened.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return tx.query('SELECT 1');
+      }).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(UnavailableError);
+      expect((await pool.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await pool.end();
+      await admin.end();
     }
   });
 
