@@ -122,6 +122,17 @@ export class MessageSink {
     this.metrics.reclaimed.inc({ group });
   }
 
+  /** A handler failed because a backend is unreachable and runs again in `delayMs`, in place. */
+  retrying(group: string, message: StreamMessage, error: Error, attempt: number, delayMs: number): void {
+    this.metrics.retried.inc({ group });
+    this.logger.warn('backend unavailable; retrying the handler', {
+      ...fields(group, message),
+      err: error,
+      attempt,
+      delay_ms: delayMs,
+    });
+  }
+
   /** Resolves once every background acknowledgement and dead-lettering has finished. */
   async settled(): Promise<void> {
     while (this.background.size > 0) await Promise.allSettled([...this.background]);

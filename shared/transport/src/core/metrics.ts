@@ -10,6 +10,8 @@ export interface TransportMetrics {
   readonly deadLettered: Counter;
   /** Labels: group. */
   readonly reclaimed: Counter;
+  /** Labels: group. Handler runs repeated in place because a backend was unreachable. */
+  readonly retried: Counter;
   readonly trimmed: Counter;
   /** Labels: group. */
   readonly handlerSeconds: Histogram;
@@ -50,6 +52,13 @@ export function transportMetrics(metrics: Metrics, backend: string): TransportMe
       metrics.counter({
         name: 'wormhole_transport_reclaimed_total',
         help: 'Messages taken over after their consumer stopped acknowledging them',
+        labelNames: ['backend', 'group'],
+      }),
+    ),
+    retried: bind(
+      metrics.counter({
+        name: 'wormhole_transport_handler_retries_total',
+        help: 'Handler runs repeated in place (with backoff) because a backend was unreachable',
         labelNames: ['backend', 'group'],
       }),
     ),

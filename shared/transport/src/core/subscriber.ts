@@ -9,6 +9,7 @@ import { ensureError } from '@wormhole/interfaces';
 import { LaneDispatcher } from './lane-dispatcher';
 import type { MessageSink } from './message-sink';
 import { Periodic } from './periodic';
+import { HANDLER_RETRY, retryWhileUnavailable } from './transient-retry';
 
 /** A message as a backend read it, before it is parsed. */
 export interface RawMessage {
@@ -48,6 +49,8 @@ export class Subscriber {
   private readonly reclaimer: Periodic;
   private readonly heartbeats: Periodic;
   private stopping = false;
+  /** Aborted on stop: handlers retrying in place give up and leave their message for redelivery. */
+  private readonly stopSignal = new AbortController();
   /** Messages buffered ahead of the handlers before readers pause. */
   readonly highWater: number;
 
@@ -110,7 +113,7 @@ export class Subscriber {
       `${event.tenantid}/${event.executionid}`,
       async () => {
         try {
-          await this.sink.run(group, this.options.consumer, message, this.handler);
+          await this.sink.run(group, this.options.consumer, message, (m) => this.handleRetrying(m));
         } finally {
           this.inFlight.delete(key);
         }
@@ -126,6 +129,7 @@ export class Subscriber {
    */
   async stop(stopReaders: () => Promise<void>): Promise<void> {
     this.stopping = true;
+    this.stopSignal.abort();
     await Promise.all([this.heartbeats.stop(), this.reclaimer.stop()]);
     // Cleared before the readers stop, so a reader waiting for room is released promptly.
     this.dispatcher.clear();
@@ -133,6 +137,20 @@ export class Subscriber {
     this.dispatcher.clear();
     await this.dispatcher.drain();
     await this.sink.settled();
+  }
+
+  /**
+   * The handler, run again in place (heartbeats keep the message ours meanwhile) while it fails
+   * because a backend is unreachable; any other failure goes to the sink as it is.
+   */
+  private handleRetrying(message: StreamMessage): Promise<void> {
+    return retryWhileUnavailable(() => this.handler(message), {
+      ...HANDLER_RETRY,
+      signal: this.stopSignal.signal,
+      onRetry: (error, attempt, delayMs) => {
+        this.sink.retrying(this.options.group, message, error, attempt, delayMs);
+      },
+    });
   }
 
   private async reclaim(): Promise<void> {

@@ -1,0 +1,56 @@
+/**
+ * Retries in place a handler that failed because a backend was unreachable (UnavailableError: a
+ * dropped database connection, Redis restarting). Redelivery would also retry it, but only after
+ * the claim idle time (30 s by default) and at the cost of a delivery, so an outage of a few
+ * seconds would delay every run it touched and could dead-letter messages that are not at fault.
+ * Handlers are safe to run again: redelivery runs them again too.
+ */
+import { UnavailableError } from '@wormhole/interfaces';
+
+export interface TransientRetryOptions {
+  /** Aborted when the subscriber stops: the message is then left for redelivery. */
+  readonly signal: AbortSignal;
+  /** The first pause; each further one doubles, up to `maxDelayMs`. */
+  readonly firstDelayMs: number;
+  readonly maxDelayMs: number;
+  /** Called before each pause, with the failure and the attempt that failed (1 = the first). */
+  onRetry(error: UnavailableError, attempt: number, delayMs: number): void;
+}
+
+/** Handler retries start after 100 ms and back off to one every 5 s while the backend stays down. */
+export const HANDLER_RETRY = { firstDelayMs: 100, maxDelayMs: 5_000 } as const;
+
+/**
+ * Runs `work` until it succeeds, fails with anything but UnavailableError, or `signal` is aborted
+ * (then the last failure is thrown). Pauses are jittered (between half and all of the nominal
+ * delay), so the handlers an outage stopped do not all hit the recovering backend at once.
+ */
+export async function retryWhileUnavailable<T>(work: () => Promise<T>, options: TransientRetryOptions): Promise<T> {
+  let delayMs = options.firstDelayMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (e) {
+      if (!(e instanceof UnavailableError) || options.signal.aborted) throw e;
+      const pause = Math.round(delayMs / 2 + (Math.random() * delayMs) / 2);
+      options.onRetry(e, attempt, pause);
+      await pauseUnlessAborted(pause, options.signal);
+      if (options.signal.aborted) throw e;
+      delayMs = Math.min(delayMs * 2, options.maxDelayMs);
+    }
+  }
+}
+
+function pauseUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    // Aborted already (e.g. while onRetry ran): an abort event would never come.
+    if (signal.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
