@@ -27,6 +27,9 @@ class RecordingStream implements EventStream {
   health(): Promise<{ name: string; ok: boolean }> {
     return Promise.resolve({ name: 'stream:recording', ok: true });
   }
+  onMessagesLost(): () => void {
+    return () => undefined;
+  }
   close(): Promise<void> {
     return Promise.resolve();
   }

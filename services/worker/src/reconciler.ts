@@ -25,6 +25,9 @@ export interface ReconcilerSettings {
 export class Reconciler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** Catch-ups after transport losses, one after the other. */
+  private catchingUp: Promise<void> = Promise.resolve();
+  private stopped = false;
 
   constructor(
     private readonly db: Database,
@@ -46,9 +49,46 @@ export class Reconciler {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;
+    await this.catchingUp;
+  }
+
+  /**
+   * The transport lost its messages at `lostBefore` (EventStream.onMessagesLost): resumes every
+   * unfinished execution untouched since then right away, instead of after the stall period.
+   */
+  recoverLost(lostBefore: Date): void {
+    this.catchingUp = this.catchingUp
+      .then(() => this.resumeAllBefore(lostBefore))
+      .then(
+        (resumed) => this.logger.warn('resumed executions after the transport lost messages', { count: resumed }),
+        (e: unknown) => this.logger.error('resuming after the transport lost messages failed', { err: ensureError(e) }),
+      );
+  }
+
+  /**
+   * Publishes again what every unfinished execution unchanged since `lostBefore` waits for, batch
+   * after batch until none is left. Each one is touched, so it leaves the query, and taken once:
+   * a row the touch could not move (ended meanwhile, clocks apart) ends the catch-up rather than
+   * looping; the periodic pass still finds anything left behind once it looks stalled.
+   */
+  async resumeAllBefore(lostBefore: Date): Promise<number> {
+    const seen = new Set<string>();
+    let resumed = 0;
+    while (!this.stopped) {
+      const candidates = await this.db.maintenance.findUnfinished(lostBefore.toISOString(), this.settings.batchSize);
+      const fresh = candidates.filter((execution) => !seen.has(execution.id));
+      if (fresh.length === 0) break;
+      for (const execution of fresh) {
+        seen.add(execution.id);
+        if (await this.resume(execution)) resumed += 1;
+        await this.touch(execution);
+      }
+    }
+    return resumed;
   }
 
   /** One pass; returns how many executions were resumed. */
@@ -60,12 +100,17 @@ export class Reconciler {
       const age = now - Date.parse(execution.updated_at);
       const limit = execution.status === 'pending' ? this.settings.pendingAfterMs : this.settings.stalledAfterMs;
       if (age < limit) continue;
-      if (await this.resume(execution)) resumed += 1;
+      if (await this.resume(execution)) {
+        // Touched, so the next pass waits a full period before trying again.
+        await this.touch(execution);
+        resumed += 1;
+      }
     }
     if (resumed > 0) this.logger.warn('resumed stalled executions', { count: resumed });
     return resumed;
   }
 
+  /** Publishes again what `execution` waits for (its start, when it has no history); false if nothing. */
   private async resume(execution: Execution): Promise<boolean> {
     const history = await this.db.events.list(execution.tenant_id, execution.id);
     if (history.length === 0) {
@@ -74,11 +119,12 @@ export class Reconciler {
     }
     const waitingOn = awaited(history);
     for (const event of waitingOn) await this.stream.publish(event);
-    if (waitingOn.length > 0) {
-      // Touch the row so the next pass waits a full period before trying again.
-      await this.db.executions.update(execution.tenant_id, execution.id, {}, { onlyIfNotTerminal: true });
-    }
     return waitingOn.length > 0;
+  }
+
+  /** Moves the row's updated_at forward, which is what both passes select on. */
+  private async touch(execution: Execution): Promise<void> {
+    await this.db.executions.update(execution.tenant_id, execution.id, {}, { onlyIfNotTerminal: true });
   }
 }
 

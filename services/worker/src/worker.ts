@@ -99,6 +99,9 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     config.reconciler,
   );
   reconciler.start();
+  // A transport that lost its messages (Redis restarted empty) is caught up at once, not after
+  // RECONCILE_STALLED_AFTER_MS.
+  const stopWatchingLosses = deps.stream.onMessagesLost((lostBefore) => reconciler.recoverLost(lostBefore));
   const scheduler = config.scheduler.enabled
     ? new Scheduler(deps.db, scheduled, starter, schedulerLogger, config.scheduler)
     : undefined;
@@ -118,6 +121,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   return {
     stop: async () => {
       ready = false;
+      stopWatchingLosses();
       await reconciler.stop();
       await scheduler?.stop();
       await subscription.close();

@@ -36,6 +36,7 @@ export function withEventOffload(stream: EventStream, codec: BlobCodec): EventSt
     // The dead letter's stored event already holds references; it is republished as it is.
     redrive: (tenantId: string, deadLetterId: string): Promise<void> => stream.redrive(tenantId, deadLetterId),
     health: () => stream.health(),
+    onMessagesLost: (listener: (lostBefore: Date) => void): (() => void) => stream.onMessagesLost(listener),
     close: (): Promise<void> => stream.close(),
   };
 }

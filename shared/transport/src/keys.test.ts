@@ -22,6 +22,7 @@ describe('createKeys', () => {
       keys.streamRegistry(),
       keys.streamAnnouncements(),
       keys.groupRegistry(),
+      keys.epoch(),
       keys.lastErrors('worker'),
       keys.deadLetters('a'),
       keys.poisonMessages('a'),

@@ -13,6 +13,8 @@ export interface TransportKeys {
   streamAnnouncements(): string;
   /** Set of every consumer group that ever subscribed: a stream is trimmed only below all of them. */
   groupRegistry(): string;
+  /** A random value written once: missing or changed after a reconnect, Redis lost the transport's data. */
+  epoch(): string;
   /** Hash of the last handler error of messages still being retried, field `<stream> <id>`, per group. */
   lastErrors(group: string): string;
   /** A tenant's dead letters: messages that failed `maxDeliveries` times. */
@@ -41,6 +43,7 @@ export function createKeys(prefix: string): TransportKeys {
     streamRegistry: () => `${prefix}transport:streams`,
     streamAnnouncements: () => `${prefix}transport:streams:announced`,
     groupRegistry: () => `${prefix}transport:groups`,
+    epoch: () => `${prefix}transport:epoch`,
     lastErrors: (group) => `${prefix}transport:group:${segment('group', group)}:errors`,
     deadLetters: (tenantId) => `${prefix}tenant:${segment('tenant id', tenantId)}:deadletters`,
     poisonMessages: (tenantId) => `${prefix}tenant:${segment('tenant id', tenantId)}:poison`,

@@ -56,5 +56,13 @@ export interface EventStream {
   redrive(tenantId: string, deadLetterId: string): Promise<void>;
   /** Pings the transport (named `stream:<backend>`). Never throws. */
   health(): Promise<BackendHealth>;
+  /**
+   * Calls `listener` when the transport finds that it lost messages it had accepted (a Redis
+   * server restarted without persistence): anything published before `lostBefore` may never be
+   * delivered, so whoever knows what was outstanding (the reconciler) must publish it again.
+   * Returns the function that removes the listener. A transport that cannot lose acknowledged
+   * publishes (the table-backed one) never calls it.
+   */
+  onMessagesLost(listener: (lostBefore: Date) => void): () => void;
   close(): Promise<void>;
 }

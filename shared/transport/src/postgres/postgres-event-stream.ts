@@ -187,6 +187,11 @@ export class PostgresEventStream implements EventStream {
     return probeBackend('stream:postgres', () => this.pool.query('SELECT 1'));
   }
 
+  /** Never called: a publish is a committed row, and Postgres keeps what it committed. */
+  onMessagesLost(): () => void {
+    return () => undefined;
+  }
+
   close(): Promise<void> {
     this.closing ??= this.shutdown();
     return this.closing;

@@ -20,6 +20,7 @@ import type { TransportKeys } from '../keys';
 import { createKeys } from '../keys';
 import type { TransportMetrics } from '../core/metrics';
 import { transportMetrics } from '../core/metrics';
+import { LossDetector } from './loss-detector';
 import { LuaScript } from './lua';
 import { MessageSink } from '../core/message-sink';
 import { RedisSettler } from './redis-settler';
@@ -49,6 +50,10 @@ export class RedisEventStream implements EventStream {
   /** `<group> <stream>` pairs whose consumer group is known to exist. */
   private readonly ensured = new Set<string>();
   private readonly subscriptions = new Set<RedisSubscription>();
+  /** The groups of the open subscriptions, registered again when Redis lost the registry. */
+  private readonly groups = new Map<RedisSubscription, string>();
+  private readonly lossListeners = new Set<(lostBefore: Date) => void>();
+  private readonly lossDetector: LossDetector;
   private directory: Promise<StreamDirectory> | undefined;
   private closing: Promise<void> | undefined;
 
@@ -63,6 +68,9 @@ export class RedisEventStream implements EventStream {
     this.trimmer = new Trimmer(redis, this.keys, settings.trimIntervalMs, this.metrics.trimmed, this.logger);
     const settler = new RedisSettler(redis, this.keys, settings.deadLetterMaxLen, this.trimmer);
     this.sink = new MessageSink(this.keys, settler, settings.maxDeliveries, this.logger, this.metrics);
+    this.lossDetector = new LossDetector(redis, this.keys.epoch(), this.logger, (lostBefore) =>
+      this.recoverFromLoss(lostBefore),
+    );
   }
 
   static async create(settings: RedisEventStreamSettings, deps: TransportDeps): Promise<RedisEventStream> {
@@ -80,7 +88,14 @@ export class RedisEventStream implements EventStream {
       redis.disconnect();
       throw new UnavailableError('redis', 'cannot connect the event transport', { cause: e });
     }
-    return new RedisEventStream(redis, resolved, deps);
+    const stream = new RedisEventStream(redis, resolved, deps);
+    try {
+      await stream.lossDetector.start();
+    } catch (e) {
+      await stream.close();
+      throw new UnavailableError('redis', 'cannot connect the event transport', { cause: e });
+    }
+    return stream;
   }
 
   async publish(event: EngineEvent): Promise<void> {
@@ -109,10 +124,12 @@ export class RedisEventStream implements EventStream {
     this.keys.lastErrors(options.group); // rejects a group name that cannot be part of a key
     const subscription = new RedisSubscription(this.host(), options, handler);
     this.subscriptions.add(subscription);
+    this.groups.set(subscription, options.group);
     return {
       close: async () => {
         await subscription.close();
         this.subscriptions.delete(subscription);
+        this.groups.delete(subscription);
       },
     };
   }
@@ -198,12 +215,32 @@ export class RedisEventStream implements EventStream {
     return probeBackend('stream:redis', () => this.redis.ping());
   }
 
+  onMessagesLost(listener: (lostBefore: Date) => void): () => void {
+    this.lossListeners.add(listener);
+    return () => this.lossListeners.delete(listener);
+  }
+
   close(): Promise<void> {
     this.closing ??= this.shutdown();
     return this.closing;
   }
 
+  /**
+   * Redis came back without the transport's data. What this process remembered about it is
+   * forgotten (streams registered, groups created), the groups of its subscriptions are registered
+   * again (the trimmer trims only below registered groups), and the listeners are told, so that
+   * the work those lost messages carried is published again from the database.
+   */
+  private async recoverFromLoss(lostBefore: Date): Promise<void> {
+    this.registered.clear();
+    this.ensured.clear();
+    const groups = [...new Set(this.groups.values())];
+    if (groups.length > 0) await this.redis.sadd(this.keys.groupRegistry(), ...groups);
+    for (const listener of this.lossListeners) listener(lostBefore);
+  }
+
   private async shutdown(): Promise<void> {
+    await this.lossDetector.stop();
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
     const directory = await this.directory?.catch(() => undefined);
     await directory?.stop();
