@@ -1,11 +1,14 @@
 /*
- * Redis restarted without persistence in the middle of a load (every key of the installation
- * deleted: streams, consumer groups, the stream directory, the timers): the runs resume from the
- * database through the reconciler and complete.
+ * Redis losing everything in the middle of a load (streams, consumer groups, pending lists, the
+ * stream directory, the timers): the runs resume from the database through the reconciler and
+ * complete. First with the installation's keys deleted from the shared server, then with a
+ * server of the test's own killed with SIGKILL and started again empty, connections and all.
  */
 import Redis from 'ioredis';
 import { testServersReachable } from '@wormhole/platform';
 import { EngineUnderTest, postgresWithRedisStreams } from './__tests__/engine-harness';
+import { stepsOnce, waitForEnded } from './__tests__/load-checks';
+import { PrivateRedis } from './__tests__/private-redis';
 
 // Skipped (and listed at the end of the run) when a server it needs is unreachable.
 const describeIf = testServersReachable(['postgres', 'redis']) ? describe : describe.skip;
@@ -49,4 +52,76 @@ describeIf('engine after Redis lost everything (postgres + redis streams)', () =
       });
     }
   });
+});
+
+describeIf('engine after its Redis server restarted empty mid-load (postgres + redis streams)', () => {
+  const RUNS = 300;
+  let redis: PrivateRedis;
+  let engine: EngineUnderTest;
+
+  beforeAll(async () => {
+    redis = await PrivateRedis.start();
+    engine = await EngineUnderTest.start(postgresWithRedisStreams(), {
+      REDIS_URL: redis.url,
+      EXECUTOR_CONCURRENCY: '20',
+      // Far beyond this test: the periodic pass resumes nothing here, so every run that completes
+      // was resumed by the catch-up that follows a detected loss.
+      RECONCILE_PENDING_AFTER_MS: '600000',
+      RECONCILE_STALLED_AFTER_MS: '600000',
+    });
+  });
+  afterAll(async () => {
+    await engine?.stop();
+    await redis?.kill();
+  });
+
+  it(`completes all ${RUNS} runs once each across a SIGKILL and restart of redis-server`, async () => {
+    const { api, stub } = engine;
+    const workflow = await api.createWorkflow('restart', [
+      { nap: { wait: { milliseconds: 300 } } },
+      { fetch: { call: 'http', with: { method: 'get', endpoint: `${stub.url}/slow?ms=50` } } },
+      { done: { set: { n: '${ $input.n }', done: true } } },
+    ]);
+
+    // Starts keep coming while Redis is down and after it is back.
+    const ids: string[] = [];
+    let started = 0;
+    const starting = (async () => {
+      for (let i = 0; i < RUNS; i += 25) {
+        const batch = Array.from({ length: Math.min(25, RUNS - i) }, (_, k) =>
+          api.execute(workflow, { input: { n: i + k } }),
+        );
+        ids.push(...(await Promise.all(batch)));
+        started = ids.length;
+      }
+    })();
+    while (started < RUNS / 2) await new Promise((resolve) => setTimeout(resolve, 20));
+    const inFlight = RUNS / 2 - (await waitForEnded(api, workflow, 0, 0)).completed;
+    await redis.kill();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await redis.up();
+    const outageEnded = Date.now();
+    await starting;
+
+    const counts = await waitForEnded(api, workflow, RUNS, 35_000);
+    console.log(
+      `redis restart: ${RUNS} runs, ${inFlight} in flight at the kill, all ended ${Date.now() - outageEnded} ms ` +
+        `after the restart, ${JSON.stringify(counts)}, ${stub.hits.get('/slow') ?? 0} calls for ${RUNS} call steps`,
+    );
+    expect(inFlight).toBeGreaterThan(0);
+    expect(counts).toEqual({ completed: RUNS, faulted: 0, cancelled: 0 });
+    expect(new Set(ids).size).toBe(RUNS);
+    for (const id of ids) {
+      expect(await api.execution(id)).toMatchObject({ status: 'completed', output: { done: true } });
+      expect(await stepsOnce(api, id)).toEqual({
+        twice: [],
+        steps: [
+          ['nap', 'completed', 1],
+          ['fetch', 'completed', 1],
+          ['done', 'completed', 1],
+        ],
+      });
+    }
+    expect((await api.request<{ items: unknown[] }>('GET', '/dlq')).body.items).toEqual([]);
+  }, 55_000);
 });
