@@ -16,6 +16,8 @@ export interface ScheduledWorkflow {
 export class ScheduledWorkflows {
   private cached: { at: number; items: readonly ScheduledWorkflow[] } | undefined;
   private loading: Promise<readonly ScheduledWorkflow[]> | undefined;
+  /** `<workflow> <version>` of the schedules already reported as unrunnable (reported once). */
+  private readonly reported = new Set<string>();
 
   constructor(
     private readonly db: Database,
@@ -49,8 +51,11 @@ export class ScheduledWorkflows {
       const schedule = readSchedule(workflow.definition);
       return schedule ? [{ workflow, schedule }] : [];
     } catch (e) {
-      // Registered before POST /workflows checked schedules: it never fires; say so once per load.
+      // Registered before POST /workflows checked schedules: it never fires; say so once.
       if (!(e instanceof ScheduleError)) throw e;
+      const key = `${workflow.id} ${workflow.version}`;
+      if (this.reported.has(key)) return [];
+      this.reported.add(key);
       this.logger.warn('workflow schedule cannot run', {
         tenant_id: workflow.tenant_id,
         workflow_id: workflow.id,

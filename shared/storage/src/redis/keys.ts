@@ -34,6 +34,8 @@ export function storageKeys(prefix: string) {
      * superset kept by the workflow scripts, narrowed by reading each definition.
      */
     scheduledWorkflows: () => `${prefix}workflows:scheduled`,
+    /** Set once the workflows stored before `scheduledWorkflows` existed were added to it. */
+    scheduledWorkflowsBackfilled: () => `${prefix}workflows:scheduled:backfilled`,
     /** Unfinished executions of every tenant by last update, for the reconciler. */
     unfinished: () => `${prefix}executions:unfinished`,
   };

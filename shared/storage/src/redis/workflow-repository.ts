@@ -19,6 +19,9 @@ const DELETE = Script.file('workflow_delete.lua');
 const LIST = Script.file('workflow_list.lua');
 
 export class RedisWorkflowRepository implements WorkflowRepository {
+  /** Whether this process has made sure older workflows are in the scheduled set. */
+  private backfilled = false;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: StorageKeys,
@@ -156,19 +159,50 @@ export class RedisWorkflowRepository implements WorkflowRepository {
 
   /**
    * The maintenance query of the scheduler (see MaintenanceRepository.findScheduled). The set the
-   * scripts keep is a superset: each definition is read and checked. Workflows written before the
-   * set existed join it at their next definition update.
+   * scripts keep is a superset: each definition is read and checked; ids whose workflow is gone
+   * (a backfill racing a delete) are dropped from it.
    */
   async findScheduled(): Promise<WorkflowDefinition[]> {
+    if (!this.backfilled) {
+      await this.backfillScheduled();
+      this.backfilled = true;
+    }
     const ids = (await this.redis.smembers(this.keys.scheduledWorkflows())).sort();
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.hgetall(this.keys.workflow(id));
     const hashes = ((await pipeline.exec()) ?? []).map(([, h]) => h as Record<string, string>);
+    const gone = ids.filter((_, i) => !hashes[i]?.tenant_id);
+    if (gone.length > 0) await this.redis.srem(this.keys.scheduledWorkflows(), ...gone);
     return ids
       .flatMap((id, i) => (hashes[i]?.tenant_id ? [fromHash(id, hashes[i])] : []))
       .filter((w) => w.state === 'active' && w.definition.schedule !== undefined)
       .sort((a, b) => (a.tenant_id === b.tenant_id ? 0 : a.tenant_id < b.tenant_id ? -1 : 1));
+  }
+
+  /**
+   * Adds the workflows written before the scripts kept `scheduledWorkflows` (once per
+   * installation, recorded by a marker key): a SCAN of the definition hashes, never KEYS. A
+   * workflow written meanwhile is indexed by its script anyway, and the set may over-include.
+   */
+  private async backfillScheduled(): Promise<void> {
+    const marker = this.keys.scheduledWorkflowsBackfilled();
+    if ((await this.redis.exists(marker)) === 1) return;
+    const base = this.keys.workflow('');
+    const pattern = `${base.replace(/[*?[\]\\]/g, '\\$&')}*`;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      const ids = keys.filter((k) => !k.endsWith(':versions')).map((k) => k.slice(base.length));
+      if (ids.length === 0) continue;
+      const pipeline = this.redis.pipeline();
+      for (const id of ids) pipeline.hget(this.keys.workflow(id), 'definition');
+      const definitions = ((await pipeline.exec()) ?? []).map(([, d]) => d as string | null);
+      const scheduled = ids.filter((_, i) => definitions[i]?.includes('"schedule":'));
+      if (scheduled.length > 0) await this.redis.sadd(this.keys.scheduledWorkflows(), ...scheduled);
+    } while (cursor !== '0');
+    await this.redis.set(marker, new Date().toISOString());
   }
 }
 
