@@ -9,6 +9,7 @@ import { ExecutionProcessor } from './execution-processor';
 import { Reconciler } from './reconciler';
 import { ExecutionStarter } from '@wormhole/backends';
 import { ScheduledEventStarts } from './scheduler/event-starts';
+import { ScheduledStart } from './scheduler/scheduled-start';
 import { ScheduledWorkflows } from './scheduler/scheduled-workflows';
 import { Scheduler } from './scheduler/scheduler';
 import { StateCache } from './state-cache';
@@ -74,16 +75,20 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   );
   const schedulerLogger = deps.logger.child({ component: 'scheduler' });
   const scheduled = new ScheduledWorkflows(deps.db, schedulerLogger, config.scheduler.tickMs);
-  const starter = new ExecutionStarter(deps.db, deps.stream, {
-    source: 'wormhole/scheduler',
-    maxActivePerTenant: config.maxActiveExecutionsPerTenant,
-  });
+  const starter = new ScheduledStart(
+    new ExecutionStarter(deps.db, deps.stream, {
+      source: 'wormhole/scheduler',
+      maxActivePerTenant: config.maxActiveExecutionsPerTenant,
+    }),
+    schedulerLogger,
+    deps.metrics,
+  );
   // Its own group: every worker process shares the routing, each tenant event is routed once.
   const router = new EventRouter(
     deps.db,
     deps.stream,
     deps.logger.child({ component: 'event-router' }),
-    new ScheduledEventStarts(scheduled, starter, schedulerLogger),
+    new ScheduledEventStarts(scheduled, starter),
   );
   const routing: Subscription = deps.stream.subscribe(
     { group: 'event-router', consumer: deps.consumerName, types: ['io.wormhole.event.published'] },

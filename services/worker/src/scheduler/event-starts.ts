@@ -1,9 +1,8 @@
-import type { ExecutionStarter } from '@wormhole/backends';
-import type { CloudEvent, JsonObject, Logger } from '@wormhole/interfaces';
+import type { CloudEvent, JsonObject } from '@wormhole/interfaces';
 import { scheduleEventIdempotencyKey } from '@wormhole/interfaces';
 import { matchingFilters } from '@wormhole/dsl';
 import type { ScheduledWorkflows } from './scheduled-workflows';
-import { startScheduled } from './scheduled-start';
+import type { ScheduledStart } from './scheduled-start';
 
 /**
  * `schedule.on`: a tenant event that matches a workflow's `one` or `any` filters starts an
@@ -14,8 +13,7 @@ import { startScheduled } from './scheduled-start';
 export class ScheduledEventStarts {
   constructor(
     private readonly workflows: ScheduledWorkflows,
-    private readonly starter: ExecutionStarter,
-    private readonly logger: Logger,
+    private readonly starter: ScheduledStart,
   ) {}
 
   /** @returns how many workflows the event started (or had already started) */
@@ -24,7 +22,7 @@ export class ScheduledEventStarts {
     for (const scheduled of await this.workflows.onEvents(tenantId)) {
       const on = scheduled.schedule.on;
       if (on === undefined || matchingFilters(on.filters, event).length === 0) continue;
-      const ok = await startScheduled(this.starter, this.logger, scheduled, {
+      const ok = await this.starter.start(scheduled, 'event', {
         // A CloudEvent in structured JSON is a JSON object (it came as one).
         input: [event as unknown as JsonObject],
         idempotency_key: scheduleEventIdempotencyKey(scheduled.workflow.id, event),

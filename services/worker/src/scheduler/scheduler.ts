@@ -1,10 +1,9 @@
-import type { ExecutionStarter } from '@wormhole/backends';
 import type { Database, Logger } from '@wormhole/interfaces';
 import { ensureError, isTerminalStatus, scheduleTickIdempotencyKey } from '@wormhole/interfaces';
 import type { LastExecution } from '@wormhole/dsl';
 import { afterTick, latestDueTick } from '@wormhole/dsl';
 import type { ScheduledWorkflow, ScheduledWorkflows } from './scheduled-workflows';
-import { startScheduled } from './scheduled-start';
+import type { ScheduledStart } from './scheduled-start';
 
 export interface SchedulerSettings {
   /** How often due ticks are looked for: the lateness of a tick is at most this. */
@@ -27,7 +26,7 @@ export class Scheduler {
   constructor(
     private readonly db: Database,
     private readonly workflows: ScheduledWorkflows,
-    private readonly starter: ExecutionStarter,
+    private readonly starter: ScheduledStart,
     private readonly logger: Logger,
     private readonly settings: SchedulerSettings,
   ) {}
@@ -101,7 +100,7 @@ export class Scheduler {
   }
 
   private async startTick(scheduled: ScheduledWorkflow, tick: Date): Promise<boolean> {
-    const ok = await startScheduled(this.starter, this.logger, scheduled, {
+    const ok = await this.starter.start(scheduled, 'tick', {
       input: {},
       idempotency_key: scheduleTickIdempotencyKey(scheduled.workflow.id, tick),
     });
