@@ -10,6 +10,7 @@ import { ensureError } from '@wormhole/interfaces';
 import { parseEngineEvent } from '../event-schema';
 import type { TransportKeys } from '../keys';
 import type { TransportMetrics } from './metrics';
+import { SETTLE_RETRY, retryWhileUnavailable } from './transient-retry';
 
 /** The backend half: each method is one atomic write. */
 export interface Settler {
@@ -67,14 +68,14 @@ export class MessageSink {
     stopTimer();
     try {
       if (!failure) {
-        await this.settler.ack(group, message.stream, message.id, message.deliveries > 1);
+        await this.idempotent(() => this.settler.ack(group, message.stream, message.id, message.deliveries > 1));
         this.metrics.handled.inc({ group, outcome: 'ok' });
       } else if (message.deliveries >= this.maxDeliveries) {
         this.metrics.handled.inc({ group, outcome: 'error' });
         await this.deadLetter(group, message, failure.message, 'failed');
       } else {
         this.metrics.handled.inc({ group, outcome: 'error' });
-        await this.settler.recordFailure(group, consumer, message, failure.message);
+        await this.idempotent(() => this.settler.recordFailure(group, consumer, message, failure.message));
         this.logger.warn('handler failed; the message will be redelivered', {
           ...fields(group, message),
           err: failure,
@@ -92,7 +93,7 @@ export class MessageSink {
   /** Acknowledges without handling: a type this group does not want, or a redrive meant for another group. */
   skip(group: string, stream: string, id: string, reason: string): void {
     const work = async (): Promise<void> => {
-      await this.settler.ack(group, stream, id, false);
+      await this.idempotent(() => this.settler.ack(group, stream, id, false));
       this.metrics.handled.inc({ group, outcome: 'skipped' });
     };
     this.track(work(), 'could not acknowledge a skipped message', { group, stream, entry_id: id, reason });
@@ -142,6 +143,24 @@ export class MessageSink {
     await this.settler.deadLetter(group, message, error);
     this.metrics.deadLettered.inc({ group, reason });
     this.logger.error('message dead-lettered', { ...fields(group, message), error });
+  }
+
+  /**
+   * An acknowledgement or a failure record, retried a few times while the backend is unreachable:
+   * repeating it changes nothing, and one lost to a dropped connection would otherwise cost a
+   * redelivery (the handler runs again). Dead-lettering and quarantining append an entry, so they
+   * are not repeated here: a failed one is retried through redelivery.
+   */
+  private idempotent(write: () => Promise<void>): Promise<void> {
+    return retryWhileUnavailable(write, {
+      ...SETTLE_RETRY,
+      onRetry: (error, attempt, delayMs) =>
+        this.logger.warn('backend unavailable; retrying an acknowledgement', {
+          err: error,
+          attempt,
+          delay_ms: delayMs,
+        }),
+    });
   }
 
   private track(work: Promise<void>, failure: string, context: LogFields): void {

@@ -42,6 +42,15 @@ describe('retryWhileUnavailable', () => {
     expect(retried).not.toHaveBeenCalled();
   });
 
+  it('gives up after maxAttempts, with the last failure', async () => {
+    const error = new UnavailableError('postgres', 'acknowledge failed');
+    const { work, calls } = failing(Number.POSITIVE_INFINITY, error);
+    const options = { firstDelayMs: 1, maxDelayMs: 2, maxAttempts: 3, onRetry: jest.fn() };
+    await expect(retryWhileUnavailable(work, options)).rejects.toBe(error);
+    expect(calls()).toBe(3);
+    expect(options.onRetry).toHaveBeenCalledTimes(2);
+  });
+
   it('gives up at once when aborted during a pause, with the last failure', async () => {
     const error = new UnavailableError('redis', 'connection reset');
     const { work, calls } = failing(Number.POSITIVE_INFINITY, error);

@@ -9,7 +9,9 @@ import { UnavailableError } from '@wormhole/interfaces';
 
 export interface TransientRetryOptions {
   /** Aborted when the subscriber stops: the message is then left for redelivery. */
-  readonly signal: AbortSignal;
+  readonly signal?: AbortSignal;
+  /** Gives up after this many attempts (the last failure is thrown); unbounded when absent. */
+  readonly maxAttempts?: number;
   /** The first pause; each further one doubles, up to `maxDelayMs`. */
   readonly firstDelayMs: number;
   readonly maxDelayMs: number;
@@ -21,8 +23,14 @@ export interface TransientRetryOptions {
 export const HANDLER_RETRY = { firstDelayMs: 100, maxDelayMs: 5_000 } as const;
 
 /**
- * Runs `work` until it succeeds, fails with anything but UnavailableError, or `signal` is aborted
- * (then the last failure is thrown). Pauses are jittered (between half and all of the nominal
+ * Acknowledgements and other settling writes: idempotent, so retried too, but bounded (about 3 s)
+ * because shutdown waits for them; one that still fails leaves the message for redelivery.
+ */
+export const SETTLE_RETRY = { firstDelayMs: 100, maxDelayMs: 1_600, maxAttempts: 6 } as const;
+
+/**
+ * Runs `work` until it succeeds, fails with anything but UnavailableError, `signal` is aborted or
+ * `maxAttempts` are used up (then the last failure is thrown). Pauses are jittered (between half and all of the nominal
  * delay), so the handlers an outage stopped do not all hit the recovering backend at once.
  */
 export async function retryWhileUnavailable<T>(work: () => Promise<T>, options: TransientRetryOptions): Promise<T> {
@@ -31,17 +39,19 @@ export async function retryWhileUnavailable<T>(work: () => Promise<T>, options: 
     try {
       return await work();
     } catch (e) {
-      if (!(e instanceof UnavailableError) || options.signal.aborted) throw e;
+      const { signal, maxAttempts } = options;
+      if (!(e instanceof UnavailableError) || signal?.aborted || attempt >= (maxAttempts ?? Infinity)) throw e;
       const pause = Math.round(delayMs / 2 + (Math.random() * delayMs) / 2);
       options.onRetry(e, attempt, pause);
-      await pauseUnlessAborted(pause, options.signal);
-      if (options.signal.aborted) throw e;
+      await pauseUnlessAborted(pause, signal);
+      if (signal?.aborted) throw e;
       delayMs = Math.min(delayMs * 2, options.maxDelayMs);
     }
   }
 }
 
-function pauseUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+function pauseUnlessAborted(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return new Promise((resolve) => setTimeout(resolve, ms));
   return new Promise((resolve) => {
     // Aborted already (e.g. while onRetry ran): an abort event would never come.
     if (signal.aborted) return resolve();

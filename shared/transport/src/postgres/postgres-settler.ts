@@ -1,5 +1,6 @@
 /** The table half of settling a message: each move is one statement. */
 import type { StreamMessage } from '@wormhole/interfaces';
+import { UnavailableError, ensureError } from '@wormhole/interfaces';
 import type { Settler } from '../core/message-sink';
 import { MicroBatcher } from '@wormhole/platform';
 import { serializeEngineEvent } from '../event-schema';
@@ -30,12 +31,20 @@ export class PostgresSettler implements Settler {
   private async flushAcks(batch: readonly { group: string; id: string }[]): Promise<void> {
     const byGroup = new Map<string, string[]>();
     for (const { group, id } of batch) byGroup.set(group, [...(byGroup.get(group) ?? []), id]);
-    await Promise.all([...byGroup].map(([group, ids]) => this.pool.query(this.sql.ack, [group, ids])));
+    try {
+      await Promise.all([...byGroup].map(([group, ids]) => this.pool.query(this.sql.ack, [group, ids])));
+    } catch (e) {
+      throw unavailable('acknowledge', e);
+    }
     this.acknowledged();
   }
 
   async recordFailure(group: string, consumer: string, message: StreamMessage, error: string): Promise<void> {
-    await this.pool.query(this.sql.recordFailure, [group, consumer, message.id, error]);
+    try {
+      await this.pool.query(this.sql.recordFailure, [group, consumer, message.id, error]);
+    } catch (e) {
+      throw unavailable('record a failure', e);
+    }
   }
 
   async deadLetter(group: string, message: StreamMessage, error: string): Promise<void> {
@@ -57,4 +66,13 @@ export class PostgresSettler implements Settler {
     const result = await this.pool.query<{ last_error: string | null }>(this.sql.lastError, [group, id]);
     return result.rows[0]?.last_error ?? undefined;
   }
+}
+
+/**
+ * A failed acknowledgement or failure record, as the publish path reports its failures: retryable
+ * (both writes are idempotent), so the message sink tries them again before leaving the message
+ * for redelivery.
+ */
+function unavailable(what: string, cause: unknown): UnavailableError {
+  return new UnavailableError('postgres', `${what} failed: ${ensureError(cause).message}`, { cause });
 }
