@@ -12,7 +12,7 @@ export interface ApiFigures {
   readonly list_per_second: number;
 }
 
-async function requestsPerSecond(options: autocannon.Options): Promise<number> {
+export async function requestsPerSecond(options: autocannon.Options): Promise<number> {
   const result = await autocannon({ connections: 10, ...options });
   // A rate of errors is not a rate of answers.
   if (result.non2xx > 0 || result.errors > 0) {

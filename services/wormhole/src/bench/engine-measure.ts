@@ -6,9 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { BackendSetup, HttpStub } from '../__tests__/engine-harness';
-import { Api } from '../__tests__/engine-harness';
+import type { Api } from '../__tests__/engine-harness';
 import type { ApiFigures } from './api-throughput';
 import { measureApi } from './api-throughput';
+import { PooledApi } from './pooled-api';
 import { EngineProcesses } from './engine-processes';
 import type { FixedLoadFigures } from './load';
 import { fixedLoad, park, saturation } from './load';
@@ -77,8 +78,12 @@ async function withEngine<T>(setup: BackendSetup, workers: number, body: (api: A
   try {
     const engine = await EngineProcesses.start(await setup.env(), { workers });
     try {
-      const api = new Api(engine.apiUrl, `bench${randomUUID().slice(0, 8)}`);
-      return await body(api);
+      const api = new PooledApi(engine.apiUrl, `bench${randomUUID().slice(0, 8)}`);
+      try {
+        return await body(api);
+      } finally {
+        await api.close();
+      }
     } finally {
       await engine.stop();
     }
@@ -149,9 +154,10 @@ export interface ParkedFigures {
 /** The worker's growth in RSS and V8 heap for runs parked in a one-hour `wait`, scaled to 10,000. */
 export async function measureParked(setup: BackendSetup, stub: HttpStub, runs: number): Promise<ParkedFigures> {
   let engine: EngineProcesses | undefined;
+  let api: PooledApi | undefined;
   try {
     engine = await EngineProcesses.start(await setup.env(), { workers: 1 });
-    const api = new Api(engine.apiUrl, `bench${randomUUID().slice(0, 8)}`);
+    api = new PooledApi(engine.apiUrl, `bench${randomUUID().slice(0, 8)}`);
     await warmUp(api, stub);
     const workflow = await api.createWorkflow('bench-parked', [
       { init: { set: { qty: '${ .qty }' } } },
@@ -167,6 +173,7 @@ export async function measureParked(setup: BackendSetup, stub: HttpStub, runs: n
       heap_bytes_per_10k: per10k(after.heap_used_bytes - before.heap_used_bytes),
     };
   } finally {
+    await api?.close();
     await engine?.stop();
     await setup.cleanup();
   }

@@ -5,11 +5,13 @@
 import type { QueueFigures } from './bullmq-baseline';
 import type { InstallationFigures, ParkedFigures, ScalingFigures } from './engine-measure';
 import type { FloorFigures } from './floor';
+import type { RestFloorFigures } from './rest-floor';
 
 /** What each section measured; a section left out with --only is absent. */
 export interface BenchSections {
   floor?: { saturation: FloorFigures; fixed_load: FloorFigures & { offered_per_second: number } };
   bullmq?: QueueFigures;
+  rest_floor?: RestFloorFigures;
   installations: InstallationFigures[];
   scaling?: ScalingFigures[];
   parked?: ParkedFigures;
@@ -71,6 +73,17 @@ export function renderReport(report: BenchReport): string {
             ]
           : []),
         ...(report.bullmq ? [['BullMQ, no-op processor (jobs)', report.bullmq.jobs_per_second, '', '', '']] : []),
+        ...(report.rest_floor
+          ? [
+              [
+                'REST floor: bare Express POST, 10 connections (requests)',
+                report.rest_floor.requests_per_second,
+                '',
+                '',
+                '',
+              ],
+            ]
+          : []),
       ],
     ),
   );
@@ -106,10 +119,11 @@ export function renderReport(report: BenchReport): string {
       ),
       '### API (requests/s, 10 connections)',
       table(
-        ['installation', 'create (execute)', 'get execution', 'list executions'],
+        ['installation', 'create (execute)', 'create × REST floor', 'get execution', 'list executions'],
         report.installations.map((i) => [
           i.installation,
           i.api.create_per_second,
+          ratio(i.api.create_per_second, report.rest_floor?.requests_per_second),
           i.api.get_per_second,
           i.api.list_per_second,
         ]),

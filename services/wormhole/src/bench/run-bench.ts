@@ -2,7 +2,8 @@
  * `npm run bench`: the engine beside two baselines measured in the same run on the same machine.
  *
  * Baseline 1, the floor: a minimal 3-step flow on raw Redis Streams (floor.ts). Baseline 2, the
- * job-queue peer: BullMQ with a no-op processor (bullmq-baseline.ts). The engine (its roles as
+ * job-queue peer: BullMQ with a no-op processor (bullmq-baseline.ts). Baseline 3, the REST floor: a
+ * bare Express POST route (rest-floor.ts), what any run started over REST costs at least. The engine (its roles as
  * child processes, the load from this process over REST): 1-, 3- and 10-step flows at saturation
  * on the Redis, Postgres + Redis Streams and embedded installations; the 3-step flow at a fixed
  * offered load (start-to-completed and dispatch latency); API requests per second; worker memory
@@ -11,7 +12,7 @@
  *
  * Options: --quick (small sizes, 3-step only: a smoke test of the bench itself), --runs N
  * (saturation runs per flow on Redis, default 400; Postgres half, embedded a quarter), --rate N (offered load, default 200/s), --only a,b
- * (sections: floor, bullmq, redis, postgres, embedded, scaling, parked), --flows a,b (1-step,
+ * (sections: floor, bullmq, rest, redis, postgres, embedded, scaling, parked), --flows a,b (1-step,
  * 3-step, 10-step), --profile DIR (each engine
  * process writes a V8 .cpuprofile into DIR when it stops; open it in Chrome DevTools or speedscope).
  */
@@ -23,10 +24,11 @@ import { measureBullmq } from './bullmq-baseline';
 import type { Flow, InstallationPlan } from './engine-measure';
 import { FLOWS, measureInstallation, measureParked, measureScaling } from './engine-measure';
 import { measureFloor } from './floor';
+import { measureRestFloor } from './rest-floor';
 import type { BenchReport, BenchSections } from './report';
 import { renderReport } from './report';
 
-const SECTIONS = ['floor', 'bullmq', 'redis', 'postgres', 'embedded', 'scaling', 'parked'] as const;
+const SECTIONS = ['floor', 'bullmq', 'rest', 'redis', 'postgres', 'embedded', 'scaling', 'parked'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function option(name: string, fallback: number): number {
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
     report.floor = { saturation, fixed_load: { ...fixed, offered_per_second: rate } };
   }
   if (only.has('bullmq')) report.bullmq = await measureBullmq(quick ? 1000 : 10_000);
+  if (only.has('rest')) report.rest_floor = await measureRestFloor(plan.apiSeconds);
 
   const stub = await startHttpStub();
   try {
