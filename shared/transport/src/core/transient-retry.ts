@@ -19,8 +19,13 @@ export interface TransientRetryOptions {
   onRetry(error: UnavailableError, attempt: number, delayMs: number): void;
 }
 
-/** Handler retries start after 100 ms and back off to one every 5 s while the backend stays down. */
-export const HANDLER_RETRY = { firstDelayMs: 100, maxDelayMs: 5_000 } as const;
+/**
+ * Handler retries start after 100 ms and back off to one every 5 s, for about two minutes per
+ * delivery (30 attempts). Bounded because an UnavailableError can also be lasting (an object store
+ * refusing the credentials): after the bound the failure takes the ordinary path, and a message
+ * failing through `MAX_DELIVERIES` deliveries is dead-lettered as before.
+ */
+export const HANDLER_RETRY = { firstDelayMs: 100, maxDelayMs: 5_000, maxAttempts: 30 } as const;
 
 /**
  * Acknowledgements and other settling writes: idempotent, so retried too, but bounded (about 3 s)
