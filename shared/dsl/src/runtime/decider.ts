@@ -61,7 +61,13 @@ export function decide(
   if (identity === undefined) return { events: [], state, yielded: false };
   const eventId = options.eventId ?? deterministicEventId;
   const causeId = state.recentEventIds[state.recentEventIds.length - 1] ?? '';
-  const idOf = (index: number): string => eventId(identity.executionId, causeId, index);
+  // Each id is asked for twice (the step's `nextEventId`, then the event's own): hash it once.
+  const ids = new Map<number, string>();
+  const idOf = (index: number): string => {
+    let id = ids.get(index);
+    if (id === undefined) ids.set(index, (id = eventId(identity.executionId, causeId, index)));
+    return id;
+  };
   const maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
   const base = {
     document,

@@ -18,6 +18,9 @@ import type { WorkflowDocument } from './document';
  */
 
 const PLACEHOLDER = /@@wormhole-secret((?:\/[^/@\s]+)+)\/([0-9a-f]{24})@@/g;
+const WHOLE_PLACEHOLDER = new RegExp(`^${PLACEHOLDER.source}$`);
+/** Every placeholder starts so: a string without it is returned as it is, unscanned. */
+const MARKER = '@@wormhole-secret/';
 
 /** `$secrets` for the decider: placeholders for the secrets `use.secrets` lists (others are absent). */
 export function secretPlaceholders(document: WorkflowDocument, store: SecretStore, executionId: string): JsonObject {
@@ -100,7 +103,10 @@ function token(executionId: string, encodedPath: string, value: JsonValue): stri
 }
 
 function revealString(text: string, store: SecretStore, executionId: string, revealed: Map<string, string>): JsonValue {
-  const whole = new RegExp(`^${PLACEHOLDER.source}$`).exec(text);
+  // Every string of every task passes here (executor profile: 0.07 ms per call task building a
+  // RegExp per string); almost none holds a placeholder.
+  if (!text.includes(MARKER)) return text;
+  const whole = WHOLE_PLACEHOLDER.exec(text);
   if (whole !== null) {
     const found = lookup(whole[1]!, whole[2]!, store, executionId);
     if (found === undefined) return text;
