@@ -234,9 +234,10 @@ export class RedisEventStream implements EventStream {
   private async recoverFromLoss(lostBefore: Date): Promise<void> {
     this.registered.clear();
     this.ensured.clear();
+    // Told first: the loss is noticed once, so a failed write below must not keep it from them.
+    for (const listener of this.lossListeners) listener(lostBefore);
     const groups = [...new Set(this.groups.values())];
     if (groups.length > 0) await this.redis.sadd(this.keys.groupRegistry(), ...groups);
-    for (const listener of this.lossListeners) listener(lostBefore);
   }
 
   private async shutdown(): Promise<void> {
