@@ -9,6 +9,8 @@ import type { BackendSetup, HttpStub } from '../__tests__/engine-harness';
 import type { Api } from '../__tests__/engine-harness';
 import type { ApiFigures } from './api-throughput';
 import { measureApi } from './api-throughput';
+import type { CpuPerRun } from './cpu-usage';
+import { ownCpuMs, perRun, serversCpuMs } from './cpu-usage';
 import { PooledApi } from './pooled-api';
 import { EngineProcesses } from './engine-processes';
 import type { FixedLoadFigures } from './load';
@@ -60,6 +62,16 @@ export interface InstallationFigures {
   /** The 3-step flow at a fixed offered load. */
   readonly fixed_load: FixedLoadFigures;
   readonly api: ApiFigures;
+  /**
+   * CPU milliseconds per completed 3-step run at saturation, by role, `servers` (Redis and
+   * PostgreSQL) and `load` (this process: the clients and the HTTP stub the calls reach).
+   */
+  readonly cpu_ms_per_run?: CpuPerRun;
+}
+
+/** What every party of a measurement spent so far (see cpu_ms_per_run). */
+async function cpuReading(engine: EngineProcesses): Promise<CpuPerRun> {
+  return { ...engine.cpuByRole(), servers: await serversCpuMs(), load: ownCpuMs() };
 }
 
 export interface InstallationPlan {
@@ -74,13 +86,17 @@ export interface InstallationPlan {
 const IN_FLIGHT = 50;
 
 /** Starts the roles on a fresh installation, runs `body` with a client, and removes everything. */
-async function withEngine<T>(setup: BackendSetup, workers: number, body: (api: Api) => Promise<T>): Promise<T> {
+async function withEngine<T>(
+  setup: BackendSetup,
+  workers: number,
+  body: (api: Api, engine: EngineProcesses) => Promise<T>,
+): Promise<T> {
   try {
     const engine = await EngineProcesses.start(await setup.env(), { workers });
     try {
       const api = new PooledApi(engine.apiUrl, `bench${randomUUID().slice(0, 8)}`);
       try {
-        return await body(api);
+        return await body(api, engine);
       } finally {
         await api.close();
       }
@@ -104,12 +120,15 @@ export async function measureInstallation(
   stub: HttpStub,
   plan: InstallationPlan,
 ): Promise<InstallationFigures> {
-  return withEngine(setup, workers, async (api) => {
+  return withEngine(setup, workers, async (api, engine) => {
     await warmUp(api, stub);
     const figures: FlowFigures[] = [];
+    let cpu: CpuPerRun | undefined;
     for (const flow of plan.flows) {
       const workflow = await api.createWorkflow(`bench-${flow}`, flowTasks(flow, stub.url));
+      const before = await cpuReading(engine);
       const wfs = await saturation(api, workflow, plan.runs, plan.concurrency);
+      if (flow === '3-step') cpu = perRun(before, await cpuReading(engine), plan.runs);
       figures.push({ flow, runs: plan.runs, workflows_per_second: wfs });
     }
     const steady = await api.createWorkflow('bench-fixed-load', flowTasks('3-step', stub.url));
@@ -117,7 +136,14 @@ export async function measureInstallation(
     // Last: the create measurement leaves a backlog of runs for the worker.
     const target = await api.createWorkflow('bench-api', flowTasks('1-step', stub.url));
     const apiFigures = await measureApi(api, target, plan.apiSeconds);
-    return { installation: setup.name, workers, saturation: figures, fixed_load: fixed, api: apiFigures };
+    return {
+      installation: setup.name,
+      workers,
+      saturation: figures,
+      fixed_load: fixed,
+      api: apiFigures,
+      ...(cpu && { cpu_ms_per_run: cpu }),
+    };
   });
 }
 

@@ -10,6 +10,7 @@ import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { FAST_ENGINE_ENV } from '../__tests__/engine-harness';
+import { processCpuMs } from './cpu-usage';
 
 const BIN = path.resolve(__dirname, '../../bin/wormhole.js');
 const GC_ON_SIGNAL = path.resolve(__dirname, 'gc-on-signal.cjs');
@@ -110,6 +111,13 @@ export class EngineProcesses {
       heap += Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)/m.exec(metrics)?.[1] ?? 0);
     }
     return { rss_bytes: rss, heap_used_bytes: heap };
+  }
+
+  /** CPU milliseconds each role spent so far (several workers summed under `worker`). */
+  cpuByRole(): Record<string, number> {
+    const byRole: Record<string, number> = {};
+    for (const p of this.processes) byRole[p.role] = (byRole[p.role] ?? 0) + processCpuMs(p.child.pid);
+    return byRole;
   }
 
   stop(): Promise<void> {

@@ -7,12 +7,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
+import type { CpuPerRun } from './cpu-usage';
+import { ownCpuMs, perRun, serversCpuMs } from './cpu-usage';
 import type { Percentiles } from './load';
 import { percentiles } from './load';
 
 export interface FloorFigures {
   readonly workflows_per_second: number;
   readonly latency_ms: Percentiles;
+  /** CPU milliseconds per run: its loops (`load`, all in this process) and Redis (`servers`). */
+  readonly cpu_ms_per_run: CpuPerRun;
 }
 
 /**
@@ -118,6 +122,7 @@ export async function measureFloor(
     }
   };
 
+  const cpuBefore = { load: ownCpuMs(), servers: await serversCpuMs(url) };
   const loops = [worker(), executor()];
   const started = performance.now();
   let schedule: NodeJS.Timeout | undefined;
@@ -132,6 +137,7 @@ export async function measureFloor(
   await finished;
   clearInterval(schedule);
   const seconds = (performance.now() - started) / 1000;
+  const cpu = perRun(cpuBefore, { load: ownCpuMs(), servers: await serversCpuMs(url) }, runs);
   stopping = true;
   await Promise.all(loops);
   const keys = await writer.keys(`${prefix}*`);
@@ -139,5 +145,5 @@ export async function measureFloor(
   writer.disconnect();
   workerReader.disconnect();
   executorReader.disconnect();
-  return { workflows_per_second: Math.round(runs / seconds), latency_ms: percentiles(latencies) };
+  return { workflows_per_second: Math.round(runs / seconds), latency_ms: percentiles(latencies), cpu_ms_per_run: cpu };
 }

@@ -35,6 +35,24 @@ const THROUGHPUT_TARGETS: Record<string, number> = {
 };
 const LATENCY_TARGET_MS = { p50: 5, p99: 25 };
 
+function cpuTable(report: BenchReport): (string | number)[][] {
+  const total = (cpu: Readonly<Record<string, number>>): number =>
+    Math.round(Object.values(cpu).reduce((sum, ms) => sum + ms, 0) * 100) / 100;
+  const floorCpu = report.floor?.saturation.cpu_ms_per_run;
+  const floorTotal = floorCpu ? total(floorCpu) : undefined;
+  const rows: (string | number)[][] = [];
+  if (floorCpu) rows.push(['floor', '', '', '', floorCpu.servers ?? 0, floorCpu.load ?? 0, floorTotal!, '1.000']);
+  for (const i of report.installations) {
+    const cpu = i.cpu_ms_per_run;
+    if (!cpu) continue;
+    // All-in-one (embedded): the one process does the work of all three roles.
+    const roles =
+      cpu.all !== undefined ? [`${cpu.all} (all roles)`, '', ''] : [cpu.api ?? 0, cpu.worker ?? 0, cpu.executor ?? 0];
+    rows.push([i.installation, ...roles, cpu.servers ?? 0, cpu.load ?? 0, total(cpu), ratio(total(cpu), floorTotal)]);
+  }
+  return rows;
+}
+
 function table(header: string[], rows: (string | number)[][]): string {
   const align = header.map((_, i) => (i === 0 ? '---' : '---:'));
   return [header, align, ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
@@ -128,6 +146,14 @@ export function renderReport(report: BenchReport): string {
           i.api.list_per_second,
         ]),
       ),
+    );
+  }
+  const cpuRows = cpuTable(report);
+  if (cpuRows.length > 0) {
+    parts.push(
+      '### CPU per completed 3-step run at saturation (ms)',
+      'Where the 2 cores go: throughput cannot exceed 2000 / total runs per second. `servers` is Redis and PostgreSQL, `load` the bench process (the clients and the HTTP stub).',
+      table(['run by', 'api', 'worker', 'executor', 'servers', 'load', 'total', '× floor total'], cpuRows),
     );
   }
   if (report.scaling) {
