@@ -18,8 +18,14 @@ import { Script } from './scripts';
 const CREATE = Script.file('execution_create.lua');
 const UPDATE = Script.file('execution_update.lua');
 const LIST = Script.file('execution_list.lua');
+const BACKFILL = Script.file('execution_index_backfill.lua');
+/** Executions indexed per backfill call: bounds the time one call holds Redis. */
+const BACKFILL_SLICE = 500;
 
 export class RedisExecutionRepository implements ExecutionRepository {
+  /** Tenants whose indexes this process saw backfilled (saves the marker read on each list). */
+  private readonly backfilled = new Set<string>();
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: StorageKeys,
@@ -48,6 +54,9 @@ export class RedisExecutionRepository implements ExecutionRepository {
       k.stats(tenantId),
       k.unfinished(),
       idempotency,
+      executionIndex(k, tenantId, { workflow: input.workflow_id }),
+      executionIndex(k, tenantId, { status: 'pending' }),
+      executionIndex(k, tenantId, { workflow: input.workflow_id, status: 'pending' }),
     ];
     const [created, executionId] = (await CREATE.run(this.redis, keys, [id, Date.now(), tenantId, ...fields])) as [
       number,
@@ -63,6 +72,7 @@ export class RedisExecutionRepository implements ExecutionRepository {
   }
 
   async list(tenantId: string, query: ExecutionListQuery): Promise<Page<Execution>> {
+    await this.backfillIndexes(tenantId);
     const filters = {
       ...(query.workflowId ? { workflow: query.workflowId } : {}),
       ...(query.status ? { status: query.status } : {}),
@@ -77,11 +87,15 @@ export class RedisExecutionRepository implements ExecutionRepository {
       JSON.stringify(filters),
       this.keys.execution(tenantId, ''),
       query.sortBy,
+      // The index answers alone what it is keyed by; a correlation filter or another order
+      // still reads each candidate's hash.
+      !query.correlationId && query.sortBy === 'started_at' ? '1' : '0',
     ];
-    const [total, ...ids] = (await LIST.run(this.redis, [this.keys.executionsByStarted(tenantId)], args)) as [
-      number,
-      ...string[],
-    ];
+    const index = executionIndex(this.keys, tenantId, {
+      ...(query.workflowId ? { workflow: query.workflowId } : {}),
+      ...(query.status ? { status: query.status } : {}),
+    });
+    const [total, ...ids] = (await LIST.run(this.redis, [index], args)) as [number, ...string[]];
     return { items: await this.many(tenantId, ids), total };
   }
 
@@ -102,7 +116,14 @@ export class RedisExecutionRepository implements ExecutionRepository {
     const updated = await UPDATE.run(
       this.redis,
       [k.execution(tenantId, executionId), k.stats(tenantId), k.unfinished()],
-      [tenantId, executionId, Date.now(), options.onlyIfNotTerminal ? '1' : '0', JSON.stringify(fields)],
+      [
+        tenantId,
+        executionId,
+        Date.now(),
+        options.onlyIfNotTerminal ? '1' : '0',
+        JSON.stringify(fields),
+        k.executionIndexes(tenantId),
+      ],
     );
     if (!Array.isArray(updated)) throw new ExecutionNotFoundError(tenantId, executionId);
     const hash: Record<string, string> = {};
@@ -126,6 +147,26 @@ export class RedisExecutionRepository implements ExecutionRepository {
       found.push(...(await this.many(tenantId, [id])));
     }
     return found;
+  }
+
+  /**
+   * Executions stored before the by_workflow / by_status indexes existed are added to them once
+   * per tenant (a marker key records it), in slices, before the tenant's first list.
+   */
+  private async backfillIndexes(tenantId: string): Promise<void> {
+    const k = this.keys;
+    const marker = k.executionIndexesBackfilled(tenantId);
+    if (this.backfilled.has(tenantId) || (await this.redis.exists(marker)) === 1) {
+      this.backfilled.add(tenantId);
+      return;
+    }
+    for (let offset = 0; ; offset += BACKFILL_SLICE) {
+      const args = [offset, BACKFILL_SLICE, k.execution(tenantId, ''), k.executionIndexes(tenantId)];
+      const held = Number(await BACKFILL.run(this.redis, [k.executionsByStarted(tenantId)], args));
+      if (held < BACKFILL_SLICE) break;
+    }
+    await this.redis.set(marker, new Date().toISOString());
+    this.backfilled.add(tenantId);
   }
 
   private async many(tenantId: string, ids: readonly string[]): Promise<Execution[]> {
@@ -155,4 +196,15 @@ function fromHash(id: string, h: Record<string, string>): Execution {
     ...(h.duration_ms !== undefined ? { duration_ms: Number(h.duration_ms) } : {}),
     updated_at: iso(h.updated_at ?? '0'),
   };
+}
+
+/** The narrowest start-time index holding every execution that matches `filter`. */
+function executionIndex(keys: StorageKeys, tenantId: string, filter: { workflow?: string; status?: string }): string {
+  const prefix = keys.executionIndexes(tenantId);
+  if (filter.workflow !== undefined && filter.status !== undefined) {
+    return `${prefix}by_workflow:${filter.workflow}:status:${filter.status}`;
+  }
+  if (filter.workflow !== undefined) return `${prefix}by_workflow:${filter.workflow}`;
+  if (filter.status !== undefined) return `${prefix}by_status:${filter.status}`;
+  return keys.executionsByStarted(tenantId);
 }

@@ -15,6 +15,14 @@ export function storageKeys(prefix: string) {
     stats: (tenantId: string) => `${t(tenantId)}:stats`,
     execution: (tenantId: string, id: string) => `${t(tenantId)}:execution:${id}`,
     executionsByStarted: (tenantId: string) => `${t(tenantId)}:executions:by_started`,
+    /**
+     * Prefix of the tenant's narrower execution indexes, by start time like `by_started`:
+     * `by_workflow:<id>`, `by_status:<status>` and `by_workflow:<id>:status:<status>` (see
+     * executionIndex). The update script builds the status ones from it when a status changes.
+     */
+    executionIndexes: (tenantId: string) => `${t(tenantId)}:executions:`,
+    /** Set once the tenant's executions stored before the narrower indexes were added to them. */
+    executionIndexesBackfilled: (tenantId: string) => `${t(tenantId)}:executions:indexed`,
     idempotency: (tenantId: string, workflowId: string, key: string) =>
       `${t(tenantId)}:workflow:${workflowId}:idempotency:${key}`,
     steps: (tenantId: string, executionId: string) => `${t(tenantId)}:execution:${executionId}:steps`,

@@ -45,3 +45,67 @@ databaseContract('redis', () => openTestRedis(), ['redis']);
     }
   });
 });
+
+(testServersReachable(['redis']) ? describe : describe.skip)('redis execution indexes', () => {
+  const url = 'redis://127.0.0.1:6379';
+  const keyPrefix = `t:${randomUUID().slice(0, 8)}:`;
+  const open = (): Promise<RedisDatabase> =>
+    RedisDatabase.create({ url, db: 0, keyPrefix }, { logger: new MemoryLogger(), metrics: new NoopMetrics() });
+  afterAll(() => deleteTestRedisKeys(keyPrefix));
+
+  it('lists the executions stored before the workflow and status indexes existed, and keeps them current', async () => {
+    const keys = storageKeys(keyPrefix);
+    const raw = new Redis(url);
+    const db = await open();
+    try {
+      const a = await db.workflows.create('acme', {
+        name: 'a',
+        definition: sampleDefinition('a'),
+        spec_version: '1.0.0',
+      });
+      const b = await db.workflows.create('acme', {
+        name: 'b',
+        definition: sampleDefinition('b'),
+        spec_version: '1.0.0',
+      });
+      const start = (workflowId: string) =>
+        db.executions.create('acme', { workflow_id: workflowId, workflow_version: 1, input: {} });
+      const a1 = (await start(a.id)).execution;
+      const a2 = (await start(a.id)).execution;
+      const b1 = (await start(b.id)).execution;
+      await db.executions.update('acme', a2.id, { status: 'completed' });
+      // As an installation written before the indexes: only by_started, no marker.
+      const prefix = keys.executionIndexes('acme');
+      const stale = [...(await raw.keys(`${prefix}by_workflow:*`)), ...(await raw.keys(`${prefix}by_status:*`))];
+      expect(stale).toHaveLength(7);
+      await raw.del(...stale, keys.executionIndexesBackfilled('acme'));
+      const reopened = await open();
+      try {
+        const list = async (query: { workflowId?: string; status?: 'pending' | 'completed' | 'running' }) =>
+          (
+            await reopened.executions.list('acme', {
+              sortBy: 'started_at',
+              sortOrder: 'asc',
+              offset: 0,
+              limit: 10,
+              ...query,
+            })
+          ).items.map((e) => e.id);
+        expect(await list({ workflowId: a.id })).toEqual([a1.id, a2.id]);
+        expect(await list({ status: 'pending' })).toEqual([a1.id, b1.id]);
+        expect(await list({ workflowId: a.id, status: 'completed' })).toEqual([a2.id]);
+        expect(await raw.exists(keys.executionIndexesBackfilled('acme'))).toBe(1);
+        // A status change moves the run between the status indexes.
+        await reopened.executions.update('acme', a1.id, { status: 'running' });
+        expect(await list({ workflowId: a.id, status: 'pending' })).toEqual([]);
+        expect(await list({ status: 'running' })).toEqual([a1.id]);
+        expect(await raw.zcard(`${keys.executionIndexes('acme')}by_status:pending`)).toBe(1);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      await db.close();
+      await raw.quit();
+    }
+  });
+});

@@ -1,13 +1,25 @@
 --[[
   Filters, sorts and pages one tenant's executions inside Redis (see workflow_list.lua).
-  KEYS[1] by_started index
+  KEYS[1] the narrowest index for the filters: by_workflow:<id>:status:<s>, by_workflow:<id>,
+          by_status:<s> or by_started (each scored by start time)
   ARGV[1] 'asc' | 'desc'  ARGV[2] offset  ARGV[3] limit  ARGV[4] filters JSON
           {workflow?, status?, correlation?, from?, to?}  ARGV[5] execution hash key prefix
   ARGV[6] sort field: 'started_at' (index order), 'completed_at' or 'status' (sorted here)
+  ARGV[7] '1' when the index alone answers the filters and the order (no correlation filter,
+          sorted by start): the page is read straight from it, whatever the tenant's size
   Returns: {total, id1, id2, ...}
 ]]
 local f = cjson.decode(ARGV[4])
 local desc = ARGV[1] == 'desc'
+if ARGV[7] == '1' then
+  local lo, hi = f.from or '-inf', f.to or '+inf'
+  local out = {redis.call('ZCOUNT', KEYS[1], lo, hi)}
+  local page
+  if desc then page = redis.call('ZREVRANGEBYSCORE', KEYS[1], hi, lo, 'LIMIT', ARGV[2], ARGV[3])
+  else page = redis.call('ZRANGEBYSCORE', KEYS[1], lo, hi, 'LIMIT', ARGV[2], ARGV[3]) end
+  for _, id in ipairs(page) do out[#out + 1] = id end
+  return out
+end
 local ids
 if f.from or f.to then
   local lo, hi = f.from or '-inf', f.to or '+inf'
