@@ -58,11 +58,15 @@ export class RedisExecutionRepository implements ExecutionRepository {
       executionIndex(k, tenantId, { status: 'pending' }),
       executionIndex(k, tenantId, { workflow: input.workflow_id, status: 'pending' }),
     ];
-    const [created, executionId] = (await CREATE.run(this.redis, keys, [id, Date.now(), tenantId, ...fields])) as [
-      number,
-      string,
-    ];
-    return { execution: await this.get(tenantId, executionId), created: created === 1 };
+    const [created, executionId, ...flat] = (await CREATE.run(this.redis, keys, [
+      id,
+      Date.now(),
+      tenantId,
+      ...fields,
+    ])) as [number, string, ...string[]];
+    const hash = pairsToHash(flat);
+    if (hash.tenant_id !== tenantId) throw new ExecutionNotFoundError(tenantId, executionId);
+    return { execution: fromHash(executionId, hash), created: created === 1 };
   }
 
   async get(tenantId: string, executionId: string): Promise<Execution> {
@@ -126,10 +130,7 @@ export class RedisExecutionRepository implements ExecutionRepository {
       ],
     );
     if (!Array.isArray(updated)) throw new ExecutionNotFoundError(tenantId, executionId);
-    const hash: Record<string, string> = {};
-    const flat = updated as string[];
-    for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
-    return fromHash(executionId, hash);
+    return fromHash(executionId, pairsToHash(updated as string[]));
   }
 
   async findUnfinished(updatedBefore: string, limit: number): Promise<Execution[]> {
@@ -175,6 +176,13 @@ export class RedisExecutionRepository implements ExecutionRepository {
     const hashes = ((await pipeline.exec()) ?? []).map(([, h]) => h as Record<string, string>);
     return ids.flatMap((id, i) => (hashes[i]?.tenant_id === tenantId ? [fromHash(id, hashes[i])] : []));
   }
+}
+
+/** A hash from a script's flat HGETALL reply (field, value, field, value…). */
+function pairsToHash(flat: readonly string[]): Record<string, string> {
+  const hash: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
+  return hash;
 }
 
 function fromHash(id: string, h: Record<string, string>): Execution {
