@@ -3,8 +3,11 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import type { ScheduledTimer, TimerStore } from '@wormhole/interfaces';
 import { UnavailableError } from '@wormhole/interfaces';
+import { LuaScript } from '../redis/lua';
 
-const CLAIM_DUE = readFileSync(path.resolve(__dirname, '../../src/timers/claim-due.lua'), 'utf8');
+// Run by its SHA1: the timer loop claims every TIMER_POLL_MS (20 ms), and EVAL would send the
+// whole script text each time.
+const CLAIM_DUE = new LuaScript(readFileSync(path.resolve(__dirname, '../../src/timers/claim-due.lua'), 'utf8'));
 
 /**
  * Timers in Redis: a sorted set of ids by due time and a hash of their data. Claiming is one Lua
@@ -54,7 +57,7 @@ export class RedisTimerStore implements TimerStore {
   }
 
   async claimDue(now: number, limit: number, leaseMs: number): Promise<ScheduledTimer[]> {
-    const raw = (await this.redis.eval(CLAIM_DUE, 2, this.pendingKey, this.dataKey, now, limit, leaseMs)) as string[];
+    const raw = (await CLAIM_DUE.run(this.redis, [this.pendingKey, this.dataKey], [now, limit, leaseMs])) as string[];
     return raw.map((json) => JSON.parse(json) as ScheduledTimer);
   }
 
