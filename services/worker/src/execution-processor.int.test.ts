@@ -1,5 +1,5 @@
 import type { Database, EngineEvent, EventStream, StepRunRepository } from '@wormhole/interfaces';
-import { engineEvent, executionStartedEvent } from '@wormhole/interfaces';
+import { childIdempotencyKey, engineEvent, executionStartedEvent } from '@wormhole/interfaces';
 import { JqWasmEvaluator } from '@wormhole/dsl';
 import { MemoryLogger, NoopMetrics } from '@wormhole/platform';
 import type { TestEmbedded } from '@wormhole/storage';
@@ -139,6 +139,71 @@ describe('ExecutionProcessor: a redelivered event whose rows were never written'
     expect((await db.steps.listByExecution('acme', execution.id)).map((s) => [s.id, s.status])).toEqual([
       [repaired[0]!.id, 'completed'],
       [repaired[1]!.id, 'completed'],
+    ]);
+  });
+
+  it('cancels the awaited child of a cancelled parent when the cancellation is redelivered after a crash', async () => {
+    const db = embedded.db;
+    const document = (name: string) => ({ dsl: '1.0.0', namespace: 't', name, version: '1.0.0' });
+    const child = await db.workflows.create('acme', {
+      name: 'sleeper',
+      spec_version: '1.0.0',
+      definition: { document: document('sleeper'), do: [{ sleep: { wait: 'PT1H' } }] },
+    });
+    const parent = await db.workflows.create('acme', {
+      name: 'parent',
+      spec_version: '1.0.0',
+      definition: {
+        document: document('parent'),
+        do: [{ call: { run: { workflow: { namespace: 't', name: 'sleeper', version: '1.0.0' } } } }],
+      },
+    });
+    const { execution } = await db.executions.create('acme', {
+      workflow_id: parent.id,
+      workflow_version: 1,
+      input: {},
+    });
+    const requests = new RecordingStream();
+    await processor(db, requests).process(executionStartedEvent({ ...execution, input: {} }, '/test'));
+    const requested = requests.published.find((e) => e.type === 'io.wormhole.task.requested');
+    if (requested?.type !== 'io.wormhole.task.requested') throw new Error('expected a task request');
+    // What the executor does for the request: the child row, its key naming the parent task.
+    const { execution: childRow } = await db.executions.create('acme', {
+      workflow_id: child.id,
+      workflow_version: 1,
+      input: {},
+      idempotency_key: childIdempotencyKey({
+        workflow_id: parent.id,
+        execution_id: execution.id,
+        task_path: requested.data.task_path,
+        attempt: requested.data.attempt,
+        awaited: true,
+      }),
+    });
+
+    // The worker taking the cancellation appends it, then dies before cancelling the child.
+    const cancelled = engineEvent(
+      'io.wormhole.execution.cancelled',
+      '/test',
+      requested,
+      {},
+      { id: `${execution.id}.cancelled` },
+    );
+    const dying = new RecordingStream();
+    dying.publish = () => Promise.reject(new Error('worker died'));
+    await expect(processor(db, dying).process(cancelled)).rejects.toThrow('worker died');
+    expect((await db.executions.get('acme', execution.id)).status).toBe('cancelled');
+
+    // The redelivered cancellation finds it in the history and cancels the child.
+    const again = new RecordingStream();
+    await processor(db, again).process(cancelled);
+    expect(again.published).toEqual([
+      expect.objectContaining({
+        id: `${childRow.id}.cancelled`,
+        type: 'io.wormhole.execution.cancelled',
+        workflowid: child.id,
+        executionid: childRow.id,
+      }),
     ]);
   });
 });

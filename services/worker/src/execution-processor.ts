@@ -32,6 +32,7 @@ import type { LoadedExecution } from './state-loader';
 import { loadState } from './state-loader';
 import { persistProjection } from './persist';
 import { childOutcomeReport } from './child-report';
+import { ChildCancellation } from './child-cancellation';
 
 /** Events the other services act on; everything else (but `event.emitted`) stays in the history only. */
 const OUTBOUND: ReadonlySet<EngineEvent['type']> = new Set([
@@ -60,6 +61,9 @@ export interface ProcessorSettings {
  * publishes the outbound events that followed it again (consumers ignore repeated ids).
  */
 export class ExecutionProcessor {
+  /** Cancels the children of `run: workflow` tasks the run stopped waiting for. */
+  private readonly children: ChildCancellation;
+
   constructor(
     private readonly db: Database,
     private readonly stream: EventStream,
@@ -71,7 +75,9 @@ export class ExecutionProcessor {
     private readonly settings: ProcessorSettings,
     /** Only their shapes reach the decider: `$secrets` is bound to placeholders (see secretPlaceholders). */
     private readonly secrets?: SecretStore,
-  ) {}
+  ) {
+    this.children = new ChildCancellation(db, stream, logger);
+  }
 
   async process(event: EngineEvent): Promise<void> {
     for (let attempt = 1; ; attempt++) {
@@ -106,6 +112,9 @@ export class ExecutionProcessor {
     await syncSubscriptions(this.db, event, waitingListens(state), next, decision.events);
     this.states.remember(event.executionid, { state: next, openSteps: open });
     await this.publish(decision.events);
+    // After the row says the run ended: a child created later finds its parent ended and cancels itself.
+    await this.children.cancelAbandoned(event, ChildCancellation.abandoned(state, next, event), endReason(next));
+    await this.children.cancelIfOrphaned(event, next);
     if (!isTerminalStatus(state.status)) await this.reportToParent(next);
     if (next.eventCount - loaded.snapshotEventCount >= this.settings.snapshotEvery || next.status === 'waiting') {
       await this.states.snapshot(this.db, tenant, event.executionid, { state: next, openSteps: open });
@@ -186,6 +195,8 @@ export class ExecutionProcessor {
     await persistProjection(this.db, state, {}, events, { logs: false });
     const pending = pendingWork(state);
     await this.publish(followers.filter((follower) => stillAwaited(pending, follower)));
+    // Its worker may have died before cancelling the children the run stopped waiting for.
+    await this.children.cancelChildren(event, ChildCancellation.unansweredRequests(events, state), endReason(state));
     await this.reportToParent(state);
   }
 
@@ -204,6 +215,11 @@ export class ExecutionProcessor {
       }
     }
   }
+}
+
+/** Why a parent's children are cancelled, for their `execution.cancelled` reason. */
+function endReason(state: ExecutionState): string {
+  return isTerminalStatus(state.status) ? `was ${state.status}` : 'stopped waiting for it';
 }
 
 /**

@@ -79,6 +79,69 @@ describe.each(SETUPS)('run: workflow on $name', (setup: BackendSetup) => {
     expect(await api.until(children[0]!.id)).toMatchObject({ status: 'completed' });
   });
 
+  /** The one child the run started, once it is in one of `statuses`. */
+  async function childOf(parentId: string, statuses: readonly string[]): Promise<ExecutionView> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const [child] = await childrenOf(parentId);
+      if (child) return api.until(child.id, statuses);
+      if (Date.now() > deadline) throw new Error(`execution ${parentId} started no child`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  async function cancel(id: string): Promise<void> {
+    const cancelled = await api.request<ExecutionView>('POST', `/executions/${id}/cancel`, {});
+    expect(cancelled.status).toBe(200);
+  }
+
+  it('cancels the awaited child, and its own child, when the parent is cancelled', async () => {
+    await api.createWorkflow('sleeper', [{ sleep: { wait: 'PT1H' } }]);
+    await api.createWorkflow('middle', [{ call: runChild('sleeper', {}) }]);
+    const top = await api.createWorkflow('top', [{ call: runChild('middle', {}) }]);
+    const id = await api.execute(top, { input: {} });
+    const middle = await childOf(id, ['running', 'waiting']);
+    const leaf = await childOf(middle.id, ['waiting']);
+
+    await cancel(id);
+    expect(await api.until(id)).toMatchObject({ status: 'cancelled' });
+    expect(await api.until(middle.id)).toMatchObject({ status: 'cancelled' });
+    expect(await api.until(leaf.id)).toMatchObject({ status: 'cancelled' });
+  });
+
+  it('cancels the awaited child when the task waiting for it times out', async () => {
+    await api.createWorkflow('sleeper-2', [{ sleep: { wait: 'PT1H' } }]);
+    const parent = await api.createWorkflow('impatient', [
+      {
+        guarded: {
+          try: [{ call: { ...(runChild('sleeper-2', {}) as object), timeout: { after: { seconds: 1 } } } }],
+          catch: { as: 'err', do: [{ handle: { set: { caught: '${ $err.status }' } } }] },
+        },
+      },
+    ]);
+    const id = await api.execute(parent, { input: {} });
+    const child = await childOf(id, ['waiting']);
+    expect(await api.until(id)).toMatchObject({ status: 'completed', output: { caught: 408 } });
+    expect(await api.until(child.id)).toMatchObject({ status: 'cancelled' });
+  });
+
+  it('leaves a child started with await: false running when the parent is cancelled', async () => {
+    await api.createWorkflow('sleeper-3', [{ sleep: { wait: 'PT1H' } }]);
+    const parent = await api.createWorkflow('detaching', [
+      { call: runChild('sleeper-3', {}, { await: false }) },
+      { sleep: { wait: 'PT1H' } },
+    ]);
+    const id = await api.execute(parent, { input: {} });
+    const child = await childOf(id, ['waiting']);
+    await api.until(id, ['waiting']);
+    await cancel(id);
+    expect(await api.until(id)).toMatchObject({ status: 'cancelled' });
+    // The worker handled the parent's cancellation (its row says so) without touching the child.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await api.execution(child.id)).toMatchObject({ status: 'waiting' });
+    await cancel(child.id);
+  });
+
   it('fails the task with a configuration error naming a workflow that is not registered', async () => {
     const parent = await api.createWorkflow('orphan-parent', [{ call: runChild('nobody', {}) }]);
     const done = await api.until(await api.execute(parent, { input: {} }));

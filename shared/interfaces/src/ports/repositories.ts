@@ -47,6 +47,11 @@ export interface ExecutionRepository {
   create(tenantId: string, input: NewExecution): Promise<CreatedExecution>;
   /** @throws ExecutionNotFoundError */
   get(tenantId: string, executionId: string): Promise<Execution>;
+  /**
+   * The execution of this workflow created with this idempotency key, or undefined. A parent
+   * finds the children it started this way (their keys name it, see child-execution.ts).
+   */
+  findByIdempotencyKey(tenantId: string, workflowId: string, key: string): Promise<Execution | undefined>;
   list(tenantId: string, query: ExecutionListQuery): Promise<Page<Execution>>;
   /**
    * Applies the patch atomically. With `onlyIfNotTerminal`, an execution already cancelled,

@@ -67,6 +67,10 @@ function executions(inner: ExecutionRepository, codec: BlobCodec): ExecutionRepo
     },
     get: async (tenantId: string, executionId: string): Promise<Execution> =>
       resolve(tenantId, await inner.get(tenantId, executionId)),
+    findByIdempotencyKey: async (tenantId: string, workflowId: string, key: string): Promise<Execution | undefined> => {
+      const found = await inner.findByIdempotencyKey(tenantId, workflowId, key);
+      return found ? resolve(tenantId, found) : undefined;
+    },
     // The API's list returns input and output, so every item is resolved (a few at a time).
     list: async (tenantId: string, query: ExecutionListQuery): Promise<Page<Execution>> => {
       const page = await inner.list(tenantId, query);

@@ -53,6 +53,11 @@ export class MongoExecutionRepository implements ExecutionRepository {
     return executionFromDoc(doc);
   }
 
+  async findByIdempotencyKey(tenantId: string, workflowId: string, key: string): Promise<Execution | undefined> {
+    const doc = await this.executions.findOne({ tenant_id: tenantId, workflow_id: workflowId, idempotency_key: key });
+    return doc ? executionFromDoc(doc) : undefined;
+  }
+
   async list(tenantId: string, query: ExecutionListQuery): Promise<Page<Execution>> {
     const filter: Filter<ExecutionDoc> = { tenant_id: tenantId };
     if (query.workflowId) filter.workflow_id = query.workflowId;

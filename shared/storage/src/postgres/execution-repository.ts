@@ -76,6 +76,16 @@ export class PostgresExecutionRepository implements ExecutionRepository {
     return executionFromRow(row);
   }
 
+  async findByIdempotencyKey(tenantId: string, workflowId: string, key: string): Promise<Execution | undefined> {
+    const [row] = await queryRows<ExecutionRow>(
+      this.db,
+      `SELECT ${EXECUTION_COLUMNS} FROM ${this.t.executions}
+       WHERE tenant_id = $1 AND workflow_id = $2 AND idempotency_key = $3`,
+      [tenantId, workflowId, key],
+    );
+    return row ? executionFromRow(row) : undefined;
+  }
+
   async list(tenantId: string, query: ExecutionListQuery): Promise<Page<Execution>> {
     const params = new Params();
     const where = whereClause(tenantId, query, params);

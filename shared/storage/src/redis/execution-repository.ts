@@ -75,6 +75,18 @@ export class RedisExecutionRepository implements ExecutionRepository {
     return fromHash(executionId, hash);
   }
 
+  async findByIdempotencyKey(tenantId: string, workflowId: string, key: string): Promise<Execution | undefined> {
+    // The key holds the id of the execution that claimed it (execution_create.lua).
+    const executionId = await this.redis.get(this.keys.idempotency(tenantId, workflowId, key));
+    if (executionId === null) return undefined;
+    try {
+      return await this.get(tenantId, executionId);
+    } catch (e) {
+      if (e instanceof ExecutionNotFoundError) return undefined;
+      throw e;
+    }
+  }
+
   async list(tenantId: string, query: ExecutionListQuery): Promise<Page<Execution>> {
     await this.backfillIndexes(tenantId);
     const filters = {

@@ -96,6 +96,24 @@ export function executionContract(ctx: ContractContext): void {
       expect(theirs.execution.id).not.toBe(first.execution.id);
     });
 
+    it('finds an execution by its workflow and idempotency key', async () => {
+      const tenant = ctx.tenant();
+      const workflowId = await newWorkflowId(ctx, tenant);
+      const otherWorkflow = await newWorkflowId(ctx, tenant);
+      const { execution } = await ctx
+        .db()
+        .executions.create(tenant, {
+          workflow_id: workflowId,
+          workflow_version: 1,
+          input: {},
+          idempotency_key: 'a b/c',
+        });
+      expect(await ctx.db().executions.findByIdempotencyKey(tenant, workflowId, 'a b/c')).toEqual(execution);
+      expect(await ctx.db().executions.findByIdempotencyKey(tenant, workflowId, 'a b')).toBeUndefined();
+      expect(await ctx.db().executions.findByIdempotencyKey(tenant, otherWorkflow, 'a b/c')).toBeUndefined();
+      expect(await ctx.db().executions.findByIdempotencyKey(ctx.tenant(), workflowId, 'a b/c')).toBeUndefined();
+    });
+
     it('creates exactly one execution for concurrent requests with one idempotency key', async () => {
       const tenant = ctx.tenant();
       const workflowId = await newWorkflowId(ctx, tenant);
