@@ -102,6 +102,17 @@ step('a workflow with definition:', (world, _args, doc) => {
   world.definition = rewritePublicUrls(doc, world.origins);
 });
 
+// For `run: workflow`: another workflow of the tenant, registered now, that the scenario's runs.
+step('a subflow with definition:', async (world, _args, doc) => {
+  if (doc === undefined) throw new Error('the definition is the step’s doc string');
+  const created = await fetch(`${world.api.base}/api/v1/${world.api.tenant}/workflows`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/yaml' },
+    body: rewritePublicUrls(doc, world.origins),
+  });
+  if (created.status !== 201) throw new Error(`the subflow was rejected: ${created.status} ${await created.text()}`);
+});
+
 step(/^(?:given )?the workflow input is:$/, (world, _args, doc) => {
   world.input = yamlOf(doc, 'workflow input');
 });
