@@ -71,9 +71,42 @@ export function taskTypeOf(definition: TaskDefinition): TaskType {
   return type;
 }
 
+/**
+ * The token that opens an extension's task list inside the run it extends:
+ * `<extended task>/@extension/<k>/before|after` is the `before`/`after` list of `use.extensions[k]`,
+ * run on behalf of that task. Runs inside an extension thus sit inside the extended run, the way a
+ * `do`'s subtasks do, so ownership, failure propagation and replay need nothing new; and two runs
+ * of one extension (a fork's branches, a loop) never share a path. A task definition has no
+ * property of that name, so the token cannot clash with a real pointer.
+ */
+export const EXTENSION_TOKEN = '@extension';
+const EXTENSION_SEGMENT = `/${EXTENSION_TOKEN}/`;
+
+/** Pointer of the `stage` list of `use.extensions[index]` when it runs for the task at `extendedPath`. */
+export function extensionListPointer(extendedPath: string, index: number, stage: 'before' | 'after'): string {
+  return `${extendedPath}${EXTENSION_SEGMENT}${index}/${stage}`;
+}
+
+/** The path of the extended task a run belongs to when it runs inside an extension, else undefined. */
+export function extendedPathOf(path: string): string | undefined {
+  const at = path.indexOf(EXTENSION_SEGMENT);
+  return at < 0 ? undefined : path.slice(0, at);
+}
+
+/** The document pointer behind a task pointer: an extension's list resolves to `/use/extensions/<k>/<name>/…`. */
+function documentPointer(document: WorkflowDocument, pointer: string): string {
+  const at = pointer.indexOf(EXTENSION_SEGMENT);
+  if (at < 0) return pointer;
+  const [index = '', ...rest] = pointer.slice(at + EXTENSION_SEGMENT.length).split('/');
+  const item: unknown = document.use?.extensions?.[Number(index)];
+  const name = item !== null && typeof item === 'object' ? Object.keys(item)[0] : undefined;
+  if (name === undefined) throw configurationFault(`no extension at '/use/extensions/${index}'`);
+  return [`/use/extensions/${index}/${escapeToken(name)}`, ...rest].join('/');
+}
+
 /** The tasks of the list at `listPointer` ("/do", "/do/1/a/do", later "/do/2/t/try", …). */
 export function taskList(document: WorkflowDocument, listPointer: string): TaskEntry[] {
-  const list = resolvePointer(document, listPointer);
+  const list = resolvePointer(document, documentPointer(document, listPointer));
   if (!Array.isArray(list)) throw configurationFault(`no task list at '${listPointer}'`);
   return list.map((item, index) => entryOf(item, `${listPointer}/${index}`, index));
 }
@@ -83,7 +116,7 @@ export function taskAt(document: WorkflowDocument, path: string): TaskEntry {
   const tokens = path.split('/');
   const index = Number(tokens[tokens.length - 2]);
   const itemPointer = tokens.slice(0, -1).join('/');
-  const entry = entryOf(resolvePointer(document, itemPointer), itemPointer, index);
+  const entry = entryOf(resolvePointer(document, documentPointer(document, itemPointer)), itemPointer, index);
   if (entry.path !== path) throw configurationFault(`no task at '${path}'`);
   return entry;
 }

@@ -21,7 +21,8 @@ import type { ExecutionIdentity } from './state';
  * - task.started `variables`: the `$name` variables the task and its subtasks see (`for`, `catch.as`);
  * - task.started `body`: on a composite task that is already running (same attempt), the task
  *   moves on inside itself: a `for` starts an iteration, a `try` starts its `catch.do`, a `fork`
- *   records a finished branch. Such a task.started starts no new run.
+ *   records a finished branch, an extended task moves to its next extension list. Such a
+ *   task.started starts no new run.
  */
 export interface RuntimePayloadExtras {
   'io.wormhole.task.started': {
@@ -46,7 +47,18 @@ export type BodyProgress =
   /** A judged `listen`: the verdict on its oldest queued event (see `ListenVerdict`). */
   | ({ readonly kind: 'listen-event' } & ListenVerdict)
   /** A `listen`'s `foreach` processed a consumed event: its transformed output; `ended` when the listen stops. */
-  | { readonly kind: 'listen-item'; readonly output: JsonValue; readonly ended?: boolean };
+  | { readonly kind: 'listen-item'; readonly output: JsonValue; readonly ended?: boolean }
+  /**
+   * `use.extensions`: the run moves to `stage` (`applied` on the first only). `input` is the input
+   * of the list that runs next, and in stage `body` the input the task itself runs with.
+   */
+  | {
+      readonly kind: 'extension';
+      readonly stage: 'before' | 'body' | 'after';
+      readonly at: number;
+      readonly input: JsonValue;
+      readonly applied?: number[];
+    };
 
 /**
  * What the decider made of the event `key` a judged listen received: consumed by `listen.to`
@@ -141,6 +153,8 @@ function isBodyProgress(value: unknown): value is BodyProgress {
       return typeof value.key === 'string' && typeof value.consumed === 'string' && Array.isArray(value.filters);
     case 'listen-item':
       return 'output' in value;
+    case 'extension':
+      return typeof value.stage === 'string' && typeof value.at === 'number' && 'input' in value;
     default:
       return false;
   }

@@ -14,6 +14,7 @@ import { contextChange, faultOf, iterationInside, ownerRun, taskCompleted, taskF
 import { deadlineDrafts } from './timeouts';
 import { validated } from './schemas';
 import { listenItemDone } from './listen-judge';
+import { extensionListDone, runsExtensionList } from './extensions';
 
 export type { Carry } from './task-events';
 export { faultOf, ownerRun, taskFailed, taskRef } from './task-events';
@@ -52,7 +53,7 @@ export function startTask(ctx: StepContext, entry: TaskEntry, carry: Carry): Eve
   const ref = { ...entry, ...(iteration !== undefined && { iteration }) };
   const args = {
     ...workflowArguments(ctx, carry.context),
-    task: taskDescriptor(entry, carry.output),
+    task: taskDescriptor(entry, carry.output, undefined, ctx),
     ...(variables !== undefined && { variables }),
   };
   try {
@@ -84,8 +85,8 @@ export function follow(ctx: StepContext, run: TaskRun, directive: string, carry:
   if (directive === 'end') return completeWorkflow(ctx, carry);
   const owner = ownerRun(ctx, run.path);
   // A branch of a fork ends with itself: its siblings are the other branches, not what comes next.
-  if (owner?.type === 'fork') return branchFinished(ctx, owner, run, carry);
-  if (directive === 'exit') return completeScope(ctx, owner, carry);
+  if (owner?.type === 'fork' && list === `${owner.path}/fork/branches`) return branchFinished(ctx, owner, run, carry);
+  if (directive === 'exit') return completeScope(ctx, owner, carry, true);
   const tasks = taskList(ctx.document, list);
   const index =
     directive === 'continue'
@@ -99,12 +100,14 @@ export function follow(ctx: StepContext, run: TaskRun, directive: string, carry:
 }
 
 /**
- * The task list of `owner` (the workflow when undefined) is done, with the last task's output as
- * its own: the owner completes, or, for a `for`, moves to its next item (a listen's `foreach`: its
+ * The task list of `owner` (the workflow when undefined) is done (`exited`: by `then: exit`), with
+ * the last task's output as its own: an extension's list moves the extended task on (`extensions.ts`); the owner completes, or, for a `for`, moves to its next item (a listen's `foreach`: its
  * consumed event is done).
  */
-function completeScope(ctx: StepContext, owner: TaskRun | undefined, carry: Carry): EventDraft[] {
+function completeScope(ctx: StepContext, owner: TaskRun | undefined, carry: Carry, exited = false): EventDraft[] {
   if (owner === undefined) return completeWorkflow(ctx, carry);
+  // An extension's list of a `for` or a listen ends before or after the task, not an iteration.
+  if (runsExtensionList(owner)) return extensionListDone(ctx, owner, carry, exited);
   if (owner.type === 'for' && owner.loop !== undefined) {
     return nextIteration(ctx, owner, owner.loop.index + 1, carry, owner.loop.items);
   }

@@ -48,7 +48,15 @@ const handlers: { readonly [K in EngineEventType]: Handler<K> } = {
   'io.wormhole.task.completed': (state, event) => {
     const data = event.data;
     const next = updateRun(state, data.task_path, ['started', 'requested', 'resumed'], (run) =>
-      data.attempt < run.attempt ? undefined : { phase: 'completed', output: data.output, ...thenExtra(data) },
+      data.attempt < run.attempt
+        ? undefined
+        : {
+            phase: 'completed',
+            output: data.output,
+            ...thenExtra(data),
+            // The last `after` list ended: the task's output is carried on, no extension runs again.
+            ...(run.extension?.stage === 'after' && { extension: { ...run.extension, stage: 'done' as const } }),
+          },
     );
     return next === state ? state : { ...next, status: 'running', ...contextExtra(data) };
   },
@@ -186,7 +194,9 @@ function onTaskStarted(state: ExecutionState, event: EngineEventOf<'io.wormhole.
   // A task.started without the runtime's extras is informational (e.g. written by the executor).
   if (!isActive(state) || extras === undefined) return state;
   const existing = state.tasks.find((run) => run.path === data.task_path);
-  if (existing !== undefined && !isFinished(existing) && existing.attempt >= data.attempt) {
+  // A completed run whose `after` extensions now run moves on too (see `extensions.ts`).
+  const reopened = existing?.phase === 'completed' && extras.body?.kind === 'extension';
+  if (existing !== undefined && (!isFinished(existing) || reopened) && existing.attempt >= data.attempt) {
     if (existing.attempt !== data.attempt || extras.body === undefined) return state;
     return { ...moveOn(state, existing, extras.body, extras.variables), ...contextExtra(data) };
   }
@@ -229,6 +239,17 @@ function moveOn(
       return replaceRun(state, { ...scoped, caught: body.error }, run.path);
     case 'branch':
       return replaceRun(state, { ...run, branches: { ...run.branches, [body.path]: body.output } }, body.path, true);
+    case 'extension': {
+      const applied = body.applied ?? run.extension?.applied ?? [];
+      const updated: TaskRun = {
+        ...scoped,
+        phase: 'started',
+        // The `before` lists' output is what the task itself runs with.
+        ...(body.stage === 'body' && { input: body.input }),
+        extension: { applied, stage: body.stage, at: body.at, input: body.input },
+      };
+      return replaceRun(state, updated, run.path);
+    }
     case 'listen-event':
     case 'listen-item': {
       const updated = listenMovedOn(scoped, body);

@@ -1,5 +1,6 @@
 import type { JsonObject, JsonValue } from '@wormhole/interfaces';
 import type { TaskEntry, WorkflowDocument } from './document';
+import { extendedPathOf, taskAt } from './document';
 import type { ExpressionArguments, ExpressionEvaluator } from './expressions';
 import type { ExecutionState, TaskRun } from './state';
 
@@ -33,8 +34,16 @@ export function workflowDescriptor(ctx: StepContext): JsonObject {
   };
 }
 
-/** The DSL's taskDescriptor; `run` is absent while the task has not started (its `if`, `input.from`). */
-export function taskDescriptor(entry: TaskEntry, rawInput: JsonValue, run?: TaskRun): JsonObject {
+/**
+ * The DSL's taskDescriptor; `run` is absent while the task has not started (its `if`, `input.from`).
+ * Given `ctx`, a task run by an extension is described as the task it extends (`extensions.ts`).
+ */
+export function taskDescriptor(entry: TaskEntry, rawInput: JsonValue, run?: TaskRun, ctx?: StepContext): JsonObject {
+  const extendedPath = ctx === undefined ? undefined : extendedPathOf(entry.path);
+  const extended = ctx?.state.tasks.find((candidate) => candidate.path === extendedPath);
+  if (ctx !== undefined && extended !== undefined) {
+    return taskDescriptor(taskAt(ctx.document, extended.path), extended.input, extended);
+  }
   return {
     name: entry.name,
     reference: entry.path,

@@ -68,6 +68,21 @@ export interface LoopPosition {
   readonly items: readonly JsonValue[];
 }
 
+/**
+ * Where a run stands among the `use.extensions` that apply to it (`extensions.ts`): `applied` holds
+ * their indexes in declaration order (`when` evaluated once, when the task started); `stage` says
+ * which lists run (`before`, then the task itself in `body`, then `after`; `done` once the last
+ * `after` list ended), `at` which applied extension's list runs, and `input` is that list's input.
+ */
+export interface ExtensionPosition {
+  readonly applied: readonly number[];
+  readonly stage: ExtensionStage;
+  readonly at: number;
+  readonly input: JsonValue;
+}
+
+export type ExtensionStage = 'before' | 'body' | 'after' | 'done';
+
 /** A task that has started and whose result has not yet been carried on. */
 export interface TaskRun {
   /** JSON pointer of the task in the document. */
@@ -109,6 +124,8 @@ export interface TaskRun {
   readonly deadline?: Deadline;
   /** `listen`: what it waits for, once `listen.started`. */
   readonly listen?: ListenPosition;
+  /** The extensions applied to this run, and which of their lists runs. */
+  readonly extension?: ExtensionPosition;
 }
 
 /** Identity of the execution, taken from the envelope of `execution.started`. */

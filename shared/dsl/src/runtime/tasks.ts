@@ -24,6 +24,7 @@ import type { TaskRun } from './state';
 import { exportedContext, faultOf, ownerRun, taskFailed, taskRef } from './task-events';
 import { deadlineDrafts, timeoutError } from './timeouts';
 import { catchFailure, restartTry, retryTry, runTry } from './try';
+import { afterStep, extensionStep } from './extensions';
 
 /*
  * The steps of the decider, one per situation of the innermost run. Each returns the events of
@@ -70,6 +71,8 @@ export function runTask(ctx: StepContext, run: TaskRun): EventDraft[] {
   const args = taskArguments(ctx, entry, run);
   const definition: unknown = entry.definition;
   try {
+    const extended = extensionStep(ctx, entry, run, args);
+    if (extended !== undefined) return extended;
     switch (entry.type) {
       case 'do':
         return enterList(ctx, `${run.path}/do`, 0, { output: run.input, context: ctx.state.context });
@@ -131,8 +134,11 @@ export function retryTask(ctx: StepContext, run: TaskRun): EventDraft[] {
   return retryTry(ctx, run);
 }
 
-/** A completed task: `output.as`, `export.as`, then its flow directive. */
+/** A completed task: its extensions' `after` lists, `output.as`, `export.as`, then its flow directive. */
 export function finishTask(ctx: StepContext, run: TaskRun): EventDraft[] {
+  // Extensions' `after` lists see the raw output first; the transforms apply to theirs.
+  const after = afterStep(ctx, run);
+  if (after !== undefined) return after;
   const entry = taskAt(ctx.document, run.path);
   const { output: outputConfig, export: exportConfig, then } = entry.definition;
   const args = taskArguments(ctx, entry, run);
@@ -171,7 +177,7 @@ function taskArguments(ctx: StepContext, entry: TaskEntry, run: TaskRun): Expres
   return {
     ...workflowArguments(ctx, ctx.state.context),
     input: run.input,
-    task: taskDescriptor(entry, run.input, run),
+    task: taskDescriptor(entry, run.input, run, ctx),
     ...(run.variables !== undefined && { variables: run.variables }),
   };
 }
