@@ -143,7 +143,8 @@ use:
   extensions:
     - mockService:
         extend: call
-        when: '$task.definition.with.endpoint.uri | startswith("https://mocked.service.com")'
+        # As the spec's mock example writes it: the definition's fields on $task.
+        when: '$task.call == "http" and ($task.with.endpoint.uri | startswith("https://mocked.service.com"))'
         before:
           - mockResponse:
               set:

@@ -21,7 +21,8 @@ import { contextChange, taskCompleted, taskRef } from './task-events';
  * is "just returning what we injected". This runtime reads that as:
  *
  * - `when` is evaluated once, when the task has started (after its `if` and `input.from`), with
- *   the task's input as `.` and the task's descriptor as `$task`;
+ *   the task's input as `.` and the task's descriptor as `$task`, over its definition's fields
+ *   (`whenTask`);
  * - the `before` lists run in declaration order, the first on the task's input, each on the
  *   previous one's output; the last output is the input the task itself runs with;
  * - `then: exit` in a `before` list bypasses the task (and the remaining `before` lists): the
@@ -84,11 +85,12 @@ export function extensionStep(
   const position = run.extension;
   if (position === undefined) {
     if (!firstVisit(run) || extendedPathOf(run.path) !== undefined) return undefined;
+    const whenArgs = { ...args, task: whenTask(entry, args) };
     const applied = declaredExtensions(ctx)
       .filter(({ definition }) => extendsType(definition.extend, entry.type))
       .filter(
         ({ definition }) =>
-          definition.when === undefined || evaluateCondition(ctx.evaluator, definition.when, run.input, args),
+          definition.when === undefined || evaluateCondition(ctx.evaluator, definition.when, run.input, whenArgs),
       )
       .map(({ index }) => index);
     if (applied.length === 0) return undefined;
@@ -100,6 +102,19 @@ export function extensionStep(
   const index = position.applied[position.at] ?? -1;
   const list = extensionListPointer(run.path, index, position.stage);
   return enterList(ctx, list, 0, { output: position.input, context: ctx.state.context });
+}
+
+/**
+ * `$task` in `when`: the task's descriptor (dsl.md), over the fields of its definition. The spec's
+ * own examples test `$task.call` and `$task.with.endpoint` there, as if `$task` were the
+ * definition; both readings work, and the descriptor wins where they clash (`input`, `output`).
+ */
+function whenTask(entry: TaskEntry, args: ExpressionArguments): JsonValue {
+  const descriptor = args.task;
+  const definition = entry.definition as unknown as JsonObject;
+  return descriptor !== null && typeof descriptor === 'object' && !Array.isArray(descriptor)
+    ? { ...definition, ...descriptor }
+    : definition;
 }
 
 /** True when `owner` is running one of its extensions' lists (a list that ends is one of them). */
