@@ -9,3 +9,4 @@ export * from './testing/test-servers';
 export * from './health/probe-backend';
 export * from './batching/micro-batcher';
 export * from './secrets/secret-store';
+export * from './lifecycle/periodic';

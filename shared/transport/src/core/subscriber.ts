@@ -8,7 +8,7 @@ import type { EngineEventType, Logger, StreamMessage, SubscribeOptions } from '@
 import { ensureError } from '@wormhole/interfaces';
 import { LaneDispatcher } from './lane-dispatcher';
 import type { MessageSink } from './message-sink';
-import { Periodic } from './periodic';
+import { Periodic } from '@wormhole/platform';
 import { HANDLER_RETRY, retryWhileUnavailable } from './transient-retry';
 
 /** A message as a backend read it, before it is parsed. */

@@ -17,7 +17,7 @@ import { NotFoundError, UnavailableError, ValidationError, ensureError } from '@
 import { MessageSink } from '../core/message-sink';
 import type { TransportMetrics } from '../core/metrics';
 import { transportMetrics } from '../core/metrics';
-import { Periodic } from '../core/periodic';
+import { MicroBatcher, Periodic, probeBackend } from '@wormhole/platform';
 import { StreamWakeups } from '../core/wakeups';
 import type { PoisonMessage, TransportDeps } from '../deps';
 import { parseEngineEvent, serializeEngineEvent, validateEngineEvent } from '../event-schema';
@@ -31,7 +31,6 @@ import type { PostgresEventStreamSettings, ResolvedPostgresSettings } from './se
 import { resolvePostgresSettings } from './settings';
 import type { Statements } from './sql';
 import { ddl, statements } from './sql';
-import { MicroBatcher, probeBackend } from '@wormhole/platform';
 
 interface LetterRow {
   id: string;

@@ -6,7 +6,7 @@
 import type { Logger, StreamMessage, SubscribeOptions, Subscription } from '@wormhole/interfaces';
 import { ensureError } from '@wormhole/interfaces';
 import type { MessageSink } from '../core/message-sink';
-import { sleep } from '../core/periodic';
+import { sleep } from '@wormhole/platform';
 import type { MessageRef, RawMessage, SubscriberBackend } from '../core/subscriber';
 import { Subscriber } from '../core/subscriber';
 import type { StreamWakeups } from '../core/wakeups';

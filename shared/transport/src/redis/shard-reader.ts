@@ -7,7 +7,7 @@
 import type Redis from 'ioredis';
 import type { Logger } from '@wormhole/interfaces';
 import { ensureError } from '@wormhole/interfaces';
-import { sleep } from '../core/periodic';
+import { sleep } from '@wormhole/platform';
 
 export type ReadReply = [stream: string, entries: [id: string, fields: string[] | null][]][];
 

@@ -7,7 +7,7 @@
 import type Redis from 'ioredis';
 import type { Logger } from '@wormhole/interfaces';
 import type { TransportKeys } from '../keys';
-import { Periodic, sleep } from '../core/periodic';
+import { Periodic, sleep } from '@wormhole/platform';
 
 export type StreamsListener = (streams: readonly string[]) => void;
 

@@ -8,7 +8,7 @@ import type Redis from 'ioredis';
 import type { Counter, Logger } from '@wormhole/interfaces';
 import { ensureError } from '@wormhole/interfaces';
 import type { TransportKeys } from '../keys';
-import { Periodic } from '../core/periodic';
+import { Periodic } from '@wormhole/platform';
 import { LuaScript } from './lua';
 import { TRIM } from './scripts';
 
