@@ -207,3 +207,58 @@ Feature: call http
       """
     When the workflow is executed
     Then the workflow should complete
+
+  Scenario: oauth2, oidc and digest authentication get their credentials from the server
+    Given a workflow with definition:
+      """yaml
+      document: {dsl: '1.0.0', namespace: conformance, name: http-auth-token-digest, version: '1.0.0'}
+      use:
+        authentications:
+          shop:
+            oauth2:
+              authority: https://auth.example/realms/shop
+              grant: client_credentials
+              client: {id: shop, secret: s3cret}
+              scopes: [api]
+      do:
+        - withOAuth2:
+            call: http
+            with:
+              method: get
+              endpoint:
+                uri: https://httpbin.org/bearer
+                authentication:
+                  use: shop
+            output:
+              as: '${ {oauth2: .authenticated} }'
+        - withOidc:
+            call: http
+            with:
+              method: get
+              endpoint:
+                uri: https://httpbin.org/bearer
+                authentication:
+                  oidc:
+                    authority: https://auth.example/realms/shop
+                    grant: client_credentials
+                    client: {id: shop, secret: s3cret}
+            output:
+              as: '${ $input + {oidc: .authenticated} }'
+        - withDigest:
+            call: http
+            with:
+              method: get
+              endpoint:
+                uri: https://httpbin.org/digest-auth/auth/ada/lovelace/SHA-256
+                authentication:
+                  digest: {username: ada, password: lovelace}
+            output:
+              as: '${ $input + {digest: .authenticated} }'
+      """
+    When the workflow is executed
+    Then the workflow should complete with output:
+      """yaml
+      oauth2: true
+      oidc: true
+      digest: true
+      """

@@ -69,10 +69,10 @@ Feature: Constructs Wormhole does not run
       instance: /do/0/tool
       """
 
-  Scenario: digest authentication faults the call with a configuration error
+  Scenario: certificate authentication is refused when the workflow is created
     Given a workflow with definition:
       """yaml
-      document: {dsl: '1.0.0', namespace: conformance, name: auth-digest, version: '1.0.0'}
+      document: {dsl: '1.0.0', namespace: conformance, name: auth-certificate, version: '1.0.0'}
       do:
         - fetch:
             call: http
@@ -81,15 +81,13 @@ Feature: Constructs Wormhole does not run
               endpoint:
                 uri: https://httpbin.org/get
                 authentication:
-                  digest: {username: ada, password: s3cret}
+                  certificate: {}
       """
     When the workflow is executed
-    Then the workflow should fault with error:
+    Then the workflow definition should be rejected with:
       """yaml
-      type: https://serverlessworkflow.io/spec/1.0.0/errors/configuration
-      status: 400
-      detail: "authentication scheme 'digest' is not supported for call: http"
-      instance: /do/0/fetch
+      error: VALIDATION_ERROR
+      message: "invalid workflow definition: /do/0/fetch/with/endpoint/authentication must have one of the properties: use, basic, bearer, digest, oauth2, oidc"
       """
 
   Scenario: a schema given as an external resource faults with a configuration error
@@ -223,10 +221,10 @@ Feature: Constructs Wormhole does not run
       instance: /do/0/greet
       """
 
-  Scenario: OAuth2 authentication faults the call with a configuration error
+  Scenario: the OAuth2 authorization_code grant faults the call with a configuration error
     Given a workflow with definition:
       """yaml
-      document: {dsl: '1.0.0', namespace: conformance, name: auth-oauth2, version: '1.0.0'}
+      document: {dsl: '1.0.0', namespace: conformance, name: auth-oauth2-code, version: '1.0.0'}
       do:
         - fetch:
             call: http
@@ -237,7 +235,7 @@ Feature: Constructs Wormhole does not run
                 authentication:
                   oauth2:
                     authority: https://auth.example/realms/shop
-                    grant: client_credentials
+                    grant: authorization_code
                     client: {id: shop, secret: s3cret}
       """
     When the workflow is executed
@@ -245,6 +243,6 @@ Feature: Constructs Wormhole does not run
       """yaml
       type: https://serverlessworkflow.io/spec/1.0.0/errors/configuration
       status: 400
-      detail: "authentication scheme 'oauth2' is not supported for call: http"
+      detail: "authentication.oauth2.grant 'authorization_code' is not supported (client_credentials, password, urn:ietf:params:oauth:grant-type:token-exchange)"
       instance: /do/0/fetch
       """

@@ -167,7 +167,11 @@ describe('HttpCallExecutor against a local HTTP server', () => {
     [{ method: 'get', endpoint: 'not a url' }, 'is not an absolute URL'],
     [{ method: 'get', endpoint: 'ftp://x/y' }, "scheme 'ftp:'"],
     [{ method: 'brew', endpoint: 'http://x/' }, "unsupported HTTP method 'BREW'"],
-    [{ method: 'get', endpoint: { uri: 'http://x/', authentication: { oauth2: {} } } }, "'oauth2' is not supported"],
+    [
+      { method: 'get', endpoint: { uri: 'http://x/', authentication: { certificate: {} } } },
+      "'certificate' is not supported",
+    ],
+    [{ method: 'get', endpoint: { uri: 'http://x/', authentication: { oauth2: {} } } }, 'oauth2.grant is required'],
   ])('rejects bad arguments %j without sending anything', async (args, message) => {
     const before = seen.length;
     const outcome = await run(args);

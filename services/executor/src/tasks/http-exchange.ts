@@ -2,6 +2,9 @@ import { fetch } from 'undici';
 import type { Dispatcher, Headers, Response } from 'undici';
 import type { JsonValue, TaskOutcome, TaskRequest } from '@wormhole/interfaces';
 import { dslError, ensureError } from '@wormhole/interfaces';
+import { digestAuthorization } from './auth/digest';
+import type { OAuth2TokenSettings } from './auth/oauth2-tokens';
+import { OAuth2Tokens } from './auth/oauth2-tokens';
 import { BlockedDestinationError, guardedDispatcher } from './guarded-dispatcher';
 import type { HttpRequestSpec } from './http-request';
 import { NetworkPolicy } from './network-policy';
@@ -15,6 +18,8 @@ export interface HttpCallSettings {
   readonly retryDelayMs: number;
   /** Which addresses calls may reach; by default internal ranges are blocked (see NetworkPolicy). */
   readonly network?: NetworkPolicy;
+  /** The `oauth2`/`oidc` token cache (defaults: 1,000 tokens, OpenID configurations kept an hour). */
+  readonly oauth2?: OAuth2TokenSettings;
 }
 
 /**
@@ -26,14 +31,17 @@ export interface HttpCallSettings {
  */
 export class HttpExchange {
   private readonly dispatcher: Dispatcher;
+  private readonly tokens: OAuth2Tokens;
 
   constructor(private readonly settings: HttpCallSettings) {
     this.dispatcher = guardedDispatcher(settings.network ?? new NetworkPolicy(), settings.timeoutMs);
+    // Token requests go through this same exchange, so the network policy guards authorities too.
+    this.tokens = new OAuth2Tokens(this, settings.oauth2);
   }
 
-  /** Sends `spec` for the step `request` and reads the outcome. */
+  /** Sends `spec` for the step `request` (finishing its authentication) and reads the outcome. */
   async send(request: TaskRequest, spec: HttpRequestSpec, signal: AbortSignal): Promise<TaskOutcome> {
-    const received = await this.receive(request, spec, signal);
+    const received = await this.receiveAuthenticated(request, spec, signal);
     if ('failed' in received) return received.failed;
     const content = decodeBody(received.bytes, received.headers.get('content-type'));
     switch (spec.output) {
@@ -71,6 +79,37 @@ export class HttpExchange {
     return 'failed' in received ? received : { text: Buffer.from(received.bytes).toString('utf8') };
   }
 
+  /**
+   * `receive` with the scheme the request builder left open: oauth2/oidc send the authority's
+   * token as a bearer token (a token the server refuses with 401 is dropped from the cache, so the
+   * next step fetches a new one); digest sends the request, and answers a 401's Digest challenge
+   * by sending it once more with the computed `Authorization` (RFC 7616).
+   */
+  private async receiveAuthenticated(
+    request: TaskRequest,
+    spec: HttpRequestSpec,
+    signal: AbortSignal,
+  ): Promise<Received | Failed> {
+    const auth = spec.authentication;
+    if (auth === undefined) return this.receive(request, spec, signal);
+    if (auth.scheme === 'digest') {
+      const first = await this.receive(request, spec, signal);
+      if (!('failed' in first) || first.challenge === undefined) return first;
+      const authorization = digestAuthorization(first.challenge, auth, spec);
+      if (authorization === undefined) return first;
+      const second = await this.receive(request, withAuthorization(spec, authorization), signal);
+      if ('failed' in second && second.challenge !== undefined) {
+        return { failed: refusedCredentials(request, spec, 'digest') };
+      }
+      return second;
+    }
+    const token = await this.tokens.token(request, auth);
+    if ('failed' in token) return token;
+    const received = await this.receive(request, withAuthorization(spec, `Bearer ${token.token}`), signal);
+    if ('failed' in received && received.challenge !== undefined) this.tokens.forget(token.key);
+    return received;
+  }
+
   /** The successful response to `spec` with its body read (within the size limit), or why not. */
   private async receive(request: TaskRequest, spec: HttpRequestSpec, signal: AbortSignal): Promise<Received | Failed> {
     const timeout = AbortSignal.timeout(this.settings.timeoutMs);
@@ -103,7 +142,9 @@ export class HttpExchange {
     }
     const okLimit = spec.followRedirects ? 400 : 300;
     if (response.status < 200 || response.status >= okLimit) {
+      const challenge = response.status === 401 ? (response.headers.get('www-authenticate') ?? '') : undefined;
       return {
+        ...(challenge !== undefined && { challenge }),
         failed: {
           kind: 'failed',
           error: dslError('communication', {
@@ -151,6 +192,24 @@ interface Received {
 
 interface Failed {
   readonly failed: TaskOutcome;
+  /** A 401's `WWW-Authenticate` (empty when it sent none). */
+  readonly challenge?: string;
+}
+
+function withAuthorization(spec: HttpRequestSpec, authorization: string): HttpRequestSpec {
+  return { ...spec, headers: { ...spec.headers, authorization } };
+}
+
+/** The server refused credentials it had asked for: the DSL's authentication error. */
+function refusedCredentials(request: TaskRequest, spec: HttpRequestSpec, scheme: string): TaskOutcome {
+  return {
+    kind: 'failed',
+    error: dslError('authentication', {
+      title: 'Authentication failed',
+      detail: `${spec.method} ${spec.url.origin}${spec.url.pathname} refused the ${scheme} credentials (401)`,
+      instance: request.taskPath,
+    }),
+  };
 }
 
 async function readLimited(response: Response, limit: number): Promise<Uint8Array | undefined> {

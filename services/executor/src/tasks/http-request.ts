@@ -1,5 +1,10 @@
-import type { DslErrorKind, JsonValue, TaskRequest } from '@wormhole/interfaces';
+import type { JsonValue, TaskRequest } from '@wormhole/interfaces';
+import type { AuthenticationPolicy } from './auth/authentication-policy';
+import { readAuthenticationPolicy } from './auth/authentication-policy';
+import { asObject, HttpArgumentsError, scalarText } from './http-arguments';
 import { expandUriTemplate } from './uri-template';
+
+export { asObject, HttpArgumentsError, scalarText } from './http-arguments';
 
 export type HttpOutputFormat = 'content' | 'response' | 'raw';
 
@@ -13,16 +18,11 @@ export interface HttpRequestSpec {
   readonly body?: string;
   readonly output: HttpOutputFormat;
   readonly followRedirects: boolean;
-}
-
-/** The task's arguments are unusable; `kind` is the DSL error type to raise. */
-export class HttpArgumentsError extends Error {
-  constructor(
-    readonly kind: DslErrorKind,
-    message: string,
-  ) {
-    super(message);
-  }
+  /**
+   * A scheme the exchange finishes when it sends the request (digest answers the server's
+   * challenge, oauth2/oidc fetch a token); basic and bearer are already in `headers`.
+   */
+  readonly authentication?: Exclude<AuthenticationPolicy, { scheme: 'header' }>;
 }
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
@@ -43,7 +43,7 @@ export function buildHttpRequest(request: TaskRequest): HttpRequestSpec {
     if (value !== null && value !== undefined) headers[name.toLowerCase()] = scalarText(value);
   }
   const publicHeaders = { ...headers };
-  if (auth) headers.authorization = auth;
+  const authentication = applyAuthentication(auth, headers);
   headers['idempotency-key'] ??= request.idempotencyKey;
   const body = encodeBody(args.body, headers);
   return {
@@ -54,6 +54,7 @@ export function buildHttpRequest(request: TaskRequest): HttpRequestSpec {
     body,
     output: outputFormat(args.output),
     followRedirects: args.redirect === true,
+    ...(authentication !== undefined && { authentication }),
   };
 }
 
@@ -64,35 +65,29 @@ export function outputFormat(value: JsonValue | undefined): HttpOutputFormat {
   return output;
 }
 
-function readEndpoint(endpoint: unknown): { uri: string; auth?: string } {
+/**
+ * Puts a basic or bearer policy's header into `headers`; any other scheme is returned for the
+ * exchange to finish.
+ */
+export function applyAuthentication(
+  policy: AuthenticationPolicy | undefined,
+  headers: Record<string, string>,
+): HttpRequestSpec['authentication'] {
+  if (policy === undefined) return undefined;
+  if (policy.scheme === 'header') {
+    headers.authorization = policy.authorization;
+    return undefined;
+  }
+  return policy;
+}
+
+function readEndpoint(endpoint: unknown): { uri: string; auth?: AuthenticationPolicy } {
   if (typeof endpoint === 'string') return { uri: endpoint };
   const config = asObject(endpoint, 'endpoint');
   const uri = typeof config.uri === 'string' ? config.uri : undefined;
   if (!uri) throw new HttpArgumentsError('configuration', 'endpoint.uri is required');
   if (config.authentication === undefined) return { uri };
-  return { uri, auth: authorizationHeader(asObject(config.authentication, 'endpoint.authentication')) };
-}
-
-/** The `Authorization` header of an inline authentication policy (basic, bearer). */
-export function authorizationHeader(policy: Record<string, JsonValue | undefined>): string {
-  if (policy.basic !== undefined) {
-    const basic = asObject(policy.basic, 'authentication.basic');
-    const user = scalarText(basic.username ?? '');
-    const password = scalarText(basic.password ?? '');
-    return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-  }
-  if (policy.bearer !== undefined) {
-    const token = asObject(policy.bearer, 'authentication.bearer').token;
-    if (typeof token !== 'string' || token === '') {
-      throw new HttpArgumentsError('authentication', 'bearer token is missing');
-    }
-    return `Bearer ${token}`;
-  }
-  if (policy.use !== undefined) {
-    throw new HttpArgumentsError('configuration', `authentication policy '${scalarText(policy.use)}' was not resolved`);
-  }
-  const scheme = Object.keys(policy)[0] ?? 'unknown';
-  throw new HttpArgumentsError('configuration', `authentication scheme '${scheme}' is not supported for call: http`);
+  return { uri, auth: readAuthenticationPolicy(asObject(config.authentication, 'endpoint.authentication')) };
 }
 
 function encodeBody(body: JsonValue | undefined, headers: Record<string, string>): string | undefined {
@@ -113,15 +108,4 @@ function parseUrl(uri: string): URL {
     throw new HttpArgumentsError('configuration', `endpoint scheme '${url.protocol}' is not http or https`);
   }
   return url;
-}
-
-export function asObject(value: unknown, what: string): Record<string, JsonValue | undefined> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new HttpArgumentsError('configuration', `${what} must be an object`);
-  }
-  return value as Record<string, JsonValue | undefined>;
-}
-
-export function scalarText(value: JsonValue | undefined): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
 }

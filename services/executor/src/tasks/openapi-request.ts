@@ -1,6 +1,7 @@
 import type { JsonValue, TaskRequest } from '@wormhole/interfaces';
 import type { HttpRequestSpec } from './http-request';
-import { asObject, authorizationHeader, HttpArgumentsError, outputFormat, scalarText } from './http-request';
+import { readAuthenticationPolicy } from './auth/authentication-policy';
+import { applyAuthentication, asObject, HttpArgumentsError, outputFormat, scalarText } from './http-request';
 import type { OpenApiDescription, OperationParameter } from './openapi-description';
 
 /** The URL of the OpenAPI document a `call: openapi` task names in `with.document`. */
@@ -87,9 +88,10 @@ export function buildOpenApiRequest(request: TaskRequest, description: OpenApiDe
   url.search = query.toString();
   if (cookies.length > 0) headers.cookie = cookies.join('; ');
   const publicHeaders = { ...headers };
-  if (args.authentication !== undefined) {
-    headers.authorization = authorizationHeader(asObject(args.authentication, 'with.authentication'));
-  }
+  const authentication =
+    args.authentication === undefined
+      ? undefined
+      : applyAuthentication(readAuthenticationPolicy(asObject(args.authentication, 'with.authentication')), headers);
   headers['idempotency-key'] ??= request.idempotencyKey;
   let encoded: string | undefined;
   if ([...form.keys()].length > 0) {
@@ -107,6 +109,7 @@ export function buildOpenApiRequest(request: TaskRequest, description: OpenApiDe
     body: encoded,
     output: outputFormat(args.output),
     followRedirects: args.redirect === true,
+    ...(authentication !== undefined && { authentication }),
   };
 }
 

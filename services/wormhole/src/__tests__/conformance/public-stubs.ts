@@ -1,11 +1,12 @@
 /*
  * Local stand-ins for the public services the CTK features and the spec's examples call
- * (the Swagger petstore, httpbin, the Star Wars API), each an HTTP server on a free port of 127.0.0.1. Tests have no
+ * (the Swagger petstore, httpbin, the Star Wars API, an OAuth2 authority), each an HTTP server on a free port of 127.0.0.1. Tests have no
  * internet, and conformance must not depend on someone else's demo server being up: the runner
  * rewrites every `https://<public host>` in a definition to the stub standing in for that host
  * (`rewritePublicUrls`), keeping the path, so `https://petstore.swagger.io/v2/pet/1` is asked of
  * `http://127.0.0.1:<port>/v2/pet/1`.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -122,6 +123,30 @@ function httpbin(app: Express): void {
     if (token === undefined) res.status(401).set('WWW-Authenticate', 'Bearer').end();
     else res.json({ authenticated: true, token });
   });
+  app.get('/digest-auth/:qop/:user/:passwd{/:algorithm}', (req, res) => {
+    const { qop, user, passwd } = req.params;
+    const algorithm = req.params.algorithm ?? 'MD5';
+    const nonce = 'n-wormhole-conformance';
+    const hash = (text: string): string =>
+      createHash(algorithm === 'SHA-256' ? 'sha256' : 'md5')
+        .update(text)
+        .digest('hex');
+    const sent = Object.fromEntries(
+      [...(req.headers.authorization ?? '').matchAll(/(\w+)=(?:"([^"]*)"|([^,\s]*))/g)].map((m) => [
+        m[1],
+        m[2] ?? m[3],
+      ]),
+    );
+    const ha1 = hash(`${user}:httpbin:${passwd}`);
+    const ha2 = hash(`GET:${req.originalUrl}`);
+    const expected = hash(`${ha1}:${nonce}:${sent.nc}:${sent.cnonce}:${qop}:${ha2}`);
+    if (!req.headers.authorization?.startsWith('Digest ') || sent.response !== expected) {
+      const challenge = `Digest realm="httpbin", nonce="${nonce}", qop="${qop}", algorithm=${algorithm}, opaque="o"`;
+      res.status(401).set('WWW-Authenticate', challenge).end();
+      return;
+    }
+    res.json({ authenticated: true, user });
+  });
   app.get('/status/:code', (req, res) => {
     res.status(Number(req.params.code)).end();
   });
@@ -176,10 +201,37 @@ function swapi(app: Express, ownOrigin: () => string): void {
   });
 }
 
+/**
+ * An OAuth2 / OpenID Connect authority (Keycloak-like paths) for the `oauth2` and `oidc` policies:
+ * the client `shop` with secret `s3cret` gets a client_credentials token; anything else is refused.
+ */
+function authority(app: Express, ownOrigin: () => string): void {
+  app.use(express.urlencoded({ extended: false }));
+  app.get('/realms/:realm/.well-known/openid-configuration', (req, res) => {
+    const issuer = `${ownOrigin()}/realms/${req.params.realm}`;
+    res.json({ issuer, token_endpoint: `${issuer}/protocol/openid-connect/token` });
+  });
+  const token = (req: Request, res: Response): void => {
+    const fields = req.body as Record<string, string | undefined>;
+    if (fields.client_id !== 'shop' || fields.client_secret !== 's3cret') {
+      res.status(401).json({ error: 'invalid_client' });
+      return;
+    }
+    if (fields.grant_type !== 'client_credentials') {
+      res.status(400).json({ error: 'unsupported_grant_type' });
+      return;
+    }
+    res.json({ access_token: `tok-${randomBytes(8).toString('hex')}`, token_type: 'Bearer', expires_in: 300 });
+  };
+  app.post('/realms/:realm/oauth2/token', token);
+  app.post('/realms/:realm/protocol/openid-connect/token', token);
+}
+
 const STUBBED: Record<string, (app: Express, ownOrigin: () => string) => void> = {
   'https://petstore.swagger.io': petstore,
   'https://httpbin.org': httpbin,
   'https://swapi.dev': swapi,
+  'https://auth.example': authority,
 };
 
 async function listen(app: Express): Promise<Server> {
