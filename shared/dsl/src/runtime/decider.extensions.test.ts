@@ -380,4 +380,50 @@ do:
     expect(decision.state.status).toBe('faulted');
     expect(decision.state.error).toMatchObject({ instance: '/do/0/task' });
   });
+
+  it('extends the calls of a fork’s branches side by side, each extension run under its own task', () => {
+    const r = run(`
+use:
+  extensions:
+    - tag:
+        extend: call
+        before:
+          - label:
+              set: '\${ { who: $task.name } }'
+do:
+  - both:
+      fork:
+        branches:
+          - left:
+              call: http
+              with: { method: get, endpoint: https://example.com/left }
+          - right:
+              call: http
+              with: { method: get, endpoint: https://example.com/right }
+`);
+    r.receive(started({}));
+    const requested = r.history.flatMap((event) =>
+      event.type === 'io.wormhole.task.requested' ? [[event.data.task_path, event.data.input]] : [],
+    );
+    expect(requested).toEqual([
+      ['/do/0/both/fork/branches/0/left', { who: 'left' }],
+      ['/do/0/both/fork/branches/1/right', { who: 'right' }],
+    ]);
+    for (const [path, name] of [
+      ['/do/0/both/fork/branches/0/left', 'left'],
+      ['/do/0/both/fork/branches/1/right', 'right'],
+    ] as const) {
+      r.receive(
+        external('io.wormhole.task.completed', {
+          task_path: path,
+          task_name: name,
+          task_type: 'call',
+          attempt: 1,
+          output: { from: name },
+        }),
+      );
+    }
+    expect(r.state.output).toEqual([{ from: 'left' }, { from: 'right' }]);
+    expectReplayable(r);
+  });
 });

@@ -84,9 +84,10 @@ export function extensionStep(
 ): EventDraft[] | undefined {
   const position = run.extension;
   if (position === undefined) {
-    if (!firstVisit(run) || extendedPathOf(run.path) !== undefined) return undefined;
+    const declared = declaredExtensions(ctx);
+    if (declared.length === 0 || !firstVisit(run) || extendedPathOf(run.path) !== undefined) return undefined;
     const whenArgs = { ...args, task: whenTask(entry, args) };
-    const applied = declaredExtensions(ctx)
+    const applied = declared
       .filter(({ definition }) => extendsType(definition.extend, entry.type))
       .filter(
         ({ definition }) =>

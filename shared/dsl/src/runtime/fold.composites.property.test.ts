@@ -6,7 +6,7 @@ import { initialState, pendingWork } from './state';
 import { Run, external, jq, started, workflow } from './__tests__/harness';
 
 // Every new construct at once: a loop of retried calls, a fork of a call and a wait, timeouts.
-const DOCUMENT = workflow(`
+const COMPOSITES = `
 document: { dsl: '1.0.0', namespace: test, name: composites, version: '1.0.0' }
 timeout:
   after: PT1H
@@ -50,7 +50,32 @@ do:
                 endpoint: https://example.com/ask
           - pause:
               wait: PT5S
-`);
+`;
+
+// The same, every call preceded by another call and every task followed by a set (extensions).
+const EXTENDED = `${COMPOSITES}
+use:
+  extensions:
+    - audit:
+        extend: call
+        before:
+          - log:
+              call: http
+              with:
+                method: post
+                endpoint: https://example.com/log
+    - everything:
+        extend: all
+        after:
+          - note:
+              set: '\${ . }'
+`;
+
+const DOCUMENTS = [
+  { name: 'for, try/retry, fork and timeouts', document: workflow(COMPOSITES), turns: 40 },
+  // Every call is two executor tasks, so the world needs more turns to see the end.
+  { name: 'the same under use.extensions', document: workflow(EXTENDED), turns: 80 },
+];
 
 /** How the outside world answers, one choice per turn. */
 const answers = fc.record({
@@ -64,10 +89,14 @@ type Answers = typeof answers extends fc.Arbitrary<infer T> ? T : never;
 const FAILURE = { type: 'https://serverlessworkflow.io/spec/1.0.0/errors/communication', status: 503 };
 
 /** Runs the document as the worker would; each turn answers one awaited task or timer. */
-function execute(evaluator: ExpressionEvaluator, { ids, choices, cancelAt }: Answers): Run {
-  const r = new Run(DOCUMENT, evaluator);
+function execute(
+  evaluator: ExpressionEvaluator,
+  { document, turns }: (typeof DOCUMENTS)[number],
+  { ids, choices, cancelAt }: Answers,
+): Run {
+  const r = new Run(document, evaluator);
   r.receive(started({ ids }));
-  for (let turn = 0; turn < 40 && (r.state.status === 'running' || r.state.status === 'waiting'); turn++) {
+  for (let turn = 0; turn < turns && (r.state.status === 'running' || r.state.status === 'waiting'); turn++) {
     if (turn === cancelAt) {
       r.receive(external('io.wormhole.execution.cancelled', { reason: 'property' }));
       break;
@@ -108,7 +137,7 @@ function withDuplicates(history: readonly EngineEvent[], picks: readonly [number
   return result;
 }
 
-describe('fold properties with for, try/retry, fork and timeouts', () => {
+describe.each(DOCUMENTS)('fold properties with $name', (subject) => {
   let evaluator: ExpressionEvaluator;
   beforeAll(async () => {
     evaluator = await jq();
@@ -118,7 +147,7 @@ describe('fold properties with for, try/retry, fork and timeouts', () => {
     const picks = fc.array(fc.tuple(fc.nat(), fc.nat({ max: 5 })), { maxLength: 12 });
     fc.assert(
       fc.property(answers, picks, (a, p) => {
-        const r = execute(evaluator, a);
+        const r = execute(evaluator, subject, a);
         const replayed = applyEvents(initialState(), r.history);
         expect(replayed).toEqual(r.state);
         expect(applyEvents(replayed, r.history)).toEqual(replayed);
@@ -132,7 +161,7 @@ describe('fold properties with for, try/retry, fork and timeouts', () => {
   it('always reaches an end when the world keeps answering', () => {
     fc.assert(
       fc.property(answers, (a) => {
-        const r = execute(evaluator, { ...a, cancelAt: 99 });
+        const r = execute(evaluator, subject, { ...a, cancelAt: 99 });
         expect(['completed', 'faulted']).toContain(r.state.status);
       }),
       { numRuns: 40 },

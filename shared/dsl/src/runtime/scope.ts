@@ -40,7 +40,8 @@ export function workflowDescriptor(ctx: StepContext): JsonObject {
  */
 export function taskDescriptor(entry: TaskEntry, rawInput: JsonValue, run?: TaskRun, ctx?: StepContext): JsonObject {
   const extendedPath = ctx === undefined ? undefined : extendedPathOf(entry.path);
-  const extended = ctx?.state.tasks.find((candidate) => candidate.path === extendedPath);
+  const extended =
+    extendedPath === undefined ? undefined : ctx?.state.tasks.find((candidate) => candidate.path === extendedPath);
   if (ctx !== undefined && extended !== undefined) {
     return taskDescriptor(taskAt(ctx.document, extended.path), extended.input, extended);
   }
