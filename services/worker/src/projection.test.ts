@@ -221,4 +221,35 @@ describe('project', () => {
     expect(result.patch).toMatchObject({ status: 'faulted', error });
     expect(result.logs[0]).toMatchObject({ level: 'error', message: 'execution faulted: Boom' });
   });
+
+  it('opens again the step of a task extended with after lists, which completes with their output', () => {
+    const extended = { task_path: '/do/0/greet', task_name: 'greet', task_type: 'set' };
+    const note = { task_path: '/do/0/greet/@extension/0/after/0/note', task_name: 'note', task_type: 'set' };
+    const started = ev('io.wormhole.task.started', 1, { ...extended, attempt: 1, input: {} });
+    // What the runtime writes when the task moves to its `after` lists (`body` is one of its extras).
+    const toAfter = {
+      ...extended,
+      attempt: 1,
+      input: {},
+      body: { kind: 'extension', stage: 'after', at: 0, input: 1 },
+    };
+    const result = project(
+      base,
+      [
+        started,
+        ev('io.wormhole.task.completed', 2, { ...extended, attempt: 1, output: 1 }),
+        ev('io.wormhole.task.started', 2, toAfter),
+        ev('io.wormhole.task.started', 2, { ...note, attempt: 1, input: 1 }),
+        ev('io.wormhole.task.completed', 3, { ...note, attempt: 1, output: 2 }),
+        ev('io.wormhole.task.completed', 4, { ...extended, attempt: 1, output: 2 }),
+      ],
+      {},
+    );
+    expect(result.steps.map((step) => [step.task_name, step.status, step.output, step.duration_ms])).toEqual([
+      ['greet', 'completed', 2, 3000],
+      ['note', 'completed', 2, 1000],
+    ]);
+    expect(result.steps[0]!.id).toBe(stepRunId('ex_1', '/do/0/greet', 1, started));
+    expect(result.open).toEqual({});
+  });
 });

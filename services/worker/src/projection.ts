@@ -88,8 +88,23 @@ export function project(subject: Subject, events: readonly StoredEngineEvent[], 
       duration_ms: Math.max(0, Date.parse(at) - Date.parse(current.started_at)),
     };
     delete steps[task.task_path];
+    ended[task.task_path] = step;
     touched.set(step.id, step);
     return step;
+  };
+  // Steps that ended in this batch, by path. A task extended with `after` lists completes, and
+  // in the same decision (so the same batch) moves to those lists: its own step opens again
+  // rather than a second one for the same attempt.
+  const ended: Record<string, StepRun> = {};
+  const reopenForAfterStage = (event: StoredEngineEvent, task: TaskRef, attempt: number): boolean => {
+    const previous = ended[task.task_path];
+    if (previous?.attempt !== attempt || !startsAfterStage(event.data)) return false;
+    const { completed_at: _completedAt, duration_ms: _duration, output: _output, ...rest } = previous;
+    const step: StepRun = { ...rest, status: 'running' };
+    steps[task.task_path] = step;
+    touched.set(step.id, step);
+    patch.current_task = task.task_path;
+    return true;
   };
 
   // A task that ends (or retries) drops whatever still ran inside it, as the fold does: a losing
@@ -129,6 +144,7 @@ export function project(subject: Subject, events: readonly StoredEngineEvent[], 
       case 'io.wormhole.task.started': {
         const input = event.type === 'io.wormhole.task.requested' ? event.data.input : undefined;
         if (steps[event.data.task_path]?.attempt === event.data.attempt) break;
+        if (reopenForAfterStage(event, event.data, event.data.attempt)) break;
         const step = startStep(event, event.data, event.data.attempt, input);
         log(event, 'debug', `task ${event.data.task_name} started`, event.data, step.id);
         break;
@@ -189,6 +205,14 @@ export function project(subject: Subject, events: readonly StoredEngineEvent[], 
     }
   }
   return { patch, steps: [...touched.values()], logs, open: steps };
+}
+
+/** A task.started by which an extended task moves to its extensions' `after` lists (dsl runtime, `extensions.ts`). */
+function startsAfterStage(data: unknown): boolean {
+  const body: unknown = data !== null && typeof data === 'object' ? (data as { body?: unknown }).body : undefined;
+  if (body === null || typeof body !== 'object') return false;
+  const { kind, stage } = body as { kind?: unknown; stage?: unknown };
+  return kind === 'extension' && stage === 'after';
 }
 
 /**
