@@ -68,8 +68,11 @@ databaseContract('redis', () => openTestRedis(), ['redis']);
         definition: sampleDefinition('b'),
         spec_version: '1.0.0',
       });
-      const start = (workflowId: string) =>
-        db.executions.create('acme', { workflow_id: workflowId, workflow_version: 1, input: {} });
+      // A millisecond apart: runs started in the same one share a score and sort by id instead.
+      const start = async (workflowId: string) => {
+        await new Promise((r) => setTimeout(r, 2));
+        return db.executions.create('acme', { workflow_id: workflowId, workflow_version: 1, input: {} });
+      };
       const a1 = (await start(a.id)).execution;
       const a2 = (await start(a.id)).execution;
       const b1 = (await start(b.id)).execution;
