@@ -3,6 +3,7 @@ import type { SecretsConfig } from '@wormhole/platform';
 import { EnvReader, LOG_LEVEL_SETTINGS, loadSecretsConfig } from '@wormhole/platform';
 import type { StorageConfig } from '@wormhole/storage';
 import { loadStorageConfig } from '@wormhole/storage';
+import type { LogRetentionSettings } from './log-retention';
 import type { ReconcilerSettings } from './reconciler';
 import type { SchedulerSettings } from './scheduler/scheduler';
 
@@ -24,6 +25,8 @@ export interface WorkerConfig {
   /** Events one incoming event may cause inline before the run is stopped as a runaway loop. */
   readonly maxInlineEvents: number;
   readonly reconciler: ReconcilerSettings;
+  /** Execution log retention: the days come from the storage settings (LOG_RETENTION_DAYS). */
+  readonly logRetention: LogRetentionSettings;
   /**
    * Timed schedules (`every`, `cron`, `after`): whether this process starts them, and how often
    * it looks (also how long a new, changed or deleted schedule takes to be seen, `on` included).
@@ -42,8 +45,9 @@ export interface WorkerConfig {
 /** Reads and validates the worker's settings once; an invalid value names its variable. */
 export function loadWorkerConfig(env: Env): WorkerConfig {
   const r = new EnvReader(env);
+  const storage = loadStorageConfig(env);
   return {
-    storage: loadStorageConfig(env),
+    storage,
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVEL_SETTINGS, 'info'),
     healthPort: r.int('WORKER_HEALTH_PORT', 8081, { min: 0, max: 65535 }),
     concurrency: r.int('WORKER_CONCURRENCY', 10, { min: 1, max: 1000 }),
@@ -63,6 +67,11 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
       tickMs: r.int('SCHEDULER_TICK_MS', 1000, { min: 10, max: 3_600_000 }),
     },
     maxActiveExecutionsPerTenant: r.int('TENANT_MAX_ACTIVE_EXECUTIONS', 0, { min: 0, max: 10_000_000 }),
+    logRetention: {
+      retentionDays: storage.mongo.logRetentionDays,
+      intervalMs: r.int('LOG_PURGE_INTERVAL_MS', 3_600_000, { min: 1000, max: 86_400_000 }),
+      batchSize: 5000,
+    },
     expressionEngine: r.oneOf('EXPRESSION_ENGINE', ['native', 'wasm'], 'native'),
     expressionTimeoutMs: r.int('EXPRESSION_TIMEOUT_MS', 1000, { min: 1, max: 600000 }),
     secrets: loadSecretsConfig(env),

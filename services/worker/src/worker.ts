@@ -6,6 +6,7 @@ import type { WorkerConfig } from './config';
 import { DefinitionCache } from './definition-cache';
 import { EventRouter } from './event-router';
 import { ExecutionProcessor } from './execution-processor';
+import { LogRetention } from './log-retention';
 import { Reconciler } from './reconciler';
 import { ExecutionStarter } from '@wormhole/backends';
 import { ScheduledEventStarts } from './scheduler/event-starts';
@@ -104,6 +105,12 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     config.reconciler,
   );
   reconciler.start();
+  const retention = new LogRetention(
+    deps.db.logs,
+    deps.logger.child({ component: 'log-retention' }),
+    config.logRetention,
+  );
+  retention.start();
   // A transport that lost its messages (Redis restarted empty) is caught up at once, not after
   // RECONCILE_STALLED_AFTER_MS.
   const stopWatchingLosses = deps.stream.onMessagesLost((lostBefore) => reconciler.recoverLost(lostBefore));
@@ -128,6 +135,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       ready = false;
       stopWatchingLosses();
       await reconciler.stop();
+      await retention.stop();
       await scheduler?.stop();
       await subscription.close();
       await routing.close();

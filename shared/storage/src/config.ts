@@ -36,7 +36,7 @@ export interface RedisSettings {
 export interface MongoSettings {
   readonly url?: string;
   readonly database: string;
-  /** Execution logs expire this many days after their timestamp (TTL index). */
+  /** Execution logs expire this many days after their timestamp: the TTL index here, and the worker's purge on every backend (LOG_RETENTION_DAYS). */
   readonly logRetentionDays: number;
 }
 

@@ -128,6 +128,12 @@ export interface LogRepository {
   append(tenantId: string, entries: readonly LogEntry[]): Promise<void>;
   /** The execution's log lines, oldest first. */
   list(tenantId: string, executionId: string, query?: LogQuery): Promise<LogEntry[]>;
+  /**
+   * Deletes the log lines of every tenant stamped before `before` (ISO 8601), about `limit` of
+   * them per call so one call holds the store only briefly (LOG_RETENTION_DAYS). Returns how many
+   * it deleted; 0 when none older is left.
+   */
+  purge(before: string, limit: number): Promise<number>;
 }
 
 export interface StatsRepository {

@@ -118,4 +118,14 @@ export class MongoLogRepository implements LogRepository {
   async close(): Promise<void> {
     await this.client?.close();
   }
+
+  /** The TTL index expires old lines too; this purge makes the retention exact and immediate. */
+  async purge(before: string, limit: number): Promise<number> {
+    const old = await this.logs
+      .find({ timestamp: { $lt: new Date(before) } }, { projection: { _id: 1 }, sort: { timestamp: 1 }, limit })
+      .toArray();
+    if (old.length === 0) return 0;
+    const result = await this.logs.deleteMany({ _id: { $in: old.map((doc) => doc._id) } });
+    return result.deletedCount;
+  }
 }

@@ -11,7 +11,7 @@ import { MicroBatcher } from '@wormhole/platform';
 
 const DEFAULT_LIMIT = 1000;
 
-/** Execution log lines. Postgres keeps them until a retention job deletes them (see HOW_IT_WORKS.md). */
+/** Execution log lines. Postgres keeps them until the worker's retention job purges them (LOG_RETENTION_DAYS). */
 export class PostgresLogRepository implements LogRepository {
   private readonly batcher = new MicroBatcher<readonly LogEntry[]>((appends) => this.flush(appends), 200);
 
@@ -83,5 +83,15 @@ export class PostgresLogRepository implements LogRepository {
       params.values,
     );
     return rows.map(logFromRow);
+  }
+
+  async purge(before: string, limit: number): Promise<number> {
+    // Oldest first through execution_logs_timestamp_idx, a bounded batch per statement.
+    const result = await this.db.query(
+      `DELETE FROM ${this.t.executionLogs} WHERE id IN (
+         SELECT id FROM ${this.t.executionLogs} WHERE timestamp < $1::timestamptz ORDER BY timestamp LIMIT $2)`,
+      [before, limit],
+    );
+    return result.rowCount ?? 0;
   }
 }

@@ -20,6 +20,7 @@ import { Script } from './scripts';
 const APPEND = Script.file('events_append.lua');
 const SAVE_SNAPSHOT = Script.file('snapshot_save.lua');
 const LIST_LOGS = Script.file('logs_list.lua');
+const PURGE_LOGS = Script.file('logs_purge.lua');
 const UPSERT_STEP = Script.file('step_upsert.lua');
 
 /** Step runs: a hash of JSON by id, ordered by a sorted set on start time. */
@@ -113,22 +114,29 @@ export class RedisLogRepository implements LogRepository {
 
   async append(tenantId: string, entries: readonly LogEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    const byKey = new Map<string, (string | number)[]>();
+    const byKey = new Map<string, { members: (string | number)[]; oldest: number }>();
     for (const entry of entries) {
       const key = this.keys.logs(tenantId, entry.execution_id);
       const member = JSON.stringify({ ...entry, tenant_id: tenantId, _id: newId('log') });
-      byKey.set(key, [...(byKey.get(key) ?? []), Date.parse(entry.timestamp), member]);
+      const at = Date.parse(entry.timestamp);
+      const lines = byKey.get(key) ?? { members: [], oldest: at };
+      lines.members.push(at, member);
+      lines.oldest = Math.min(lines.oldest, at);
+      byKey.set(key, lines);
     }
-    // The usual case, lines of one execution: one ZADD, atomic and auto-pipelined with the
-    // client's other commands. Lines of several executions keep the all-or-nothing MULTI.
-    const [only, ...others] = [...byKey];
-    if (only && others.length === 0) {
-      await this.redis.zadd(only[0], ...only[1]);
-      return;
-    }
+    // Lines of one execution (the usual case) or several: one MULTI with the retention index,
+    // which keeps each key at its oldest line (LT: never later), auto-pipelined with the client's
+    // other commands.
     const pipeline = this.redis.multi();
-    for (const [key, members] of byKey) pipeline.zadd(key, ...members);
+    for (const [key, lines] of byKey) {
+      pipeline.zadd(key, ...lines.members);
+      pipeline.zadd(this.keys.logsByOldestLine(), 'LT', lines.oldest, key);
+    }
     await pipeline.exec();
+  }
+
+  async purge(before: string, limit: number): Promise<number> {
+    return Number(await PURGE_LOGS.run(this.redis, [this.keys.logsByOldestLine()], [Date.parse(before), limit]));
   }
 
   async list(tenantId: string, executionId: string, query: LogQuery = {}): Promise<LogEntry[]> {

@@ -33,6 +33,8 @@ export function storageKeys(prefix: string) {
     /** Hash of the tenant's waiting listens, field `<execution> <listen>`, value the subscription as JSON. */
     subscriptions: (tenantId: string) => `${t(tenantId)}:subscriptions`,
     logs: (tenantId: string, executionId: string) => `${t(tenantId)}:execution:${executionId}:logs`,
+    /** Every tenant's log keys by the time of their oldest line, for the retention purge. */
+    logsByOldestLine: () => `${prefix}logs:by_oldest_line`,
     apiKey: (tenantId: string, id: string) => `${t(tenantId)}:api_key:${id}`,
     apiKeysByCreated: (tenantId: string) => `${t(tenantId)}:api_keys:by_created`,
     /** The tenant and id of the unrevoked key with this hash (all tenants share the lookup). */

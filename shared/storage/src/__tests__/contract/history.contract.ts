@@ -247,5 +247,25 @@ export function historyContract(ctx: ContractContext): void {
     it('accepts an empty batch', async () => {
       await expect(ctx.db().logs.append(ctx.tenant(), [])).resolves.toBeUndefined();
     });
+
+    it('purges the lines of every tenant stamped before a cutoff, a bounded batch per call', async () => {
+      const [a, b] = [ctx.tenant(), ctx.tenant()];
+      const [exA, exB] = [newId('execution'), newId('execution')];
+      // Year 2000: older than every other line of the suite, which a purge must not touch.
+      const at = (month: number): Partial<LogEntry> => ({
+        timestamp: new Date(Date.UTC(2000, month, 1)).toISOString(),
+      });
+      const keptA = log(a, exA, 3, at(8));
+      await ctx.db().logs.append(a, [log(a, exA, 1, at(0)), keptA, log(a, exA, 2, at(1))]);
+      await ctx.db().logs.append(b, [log(b, exB, 4, at(2))]);
+      const cutoff = new Date(Date.UTC(2000, 5, 1)).toISOString();
+      const purged: number[] = [];
+      for (let n = -1; n !== 0;) purged.push((n = await ctx.db().logs.purge(cutoff, 1)));
+      expect(purged.length).toBeGreaterThan(2); // bounded: one line (or one execution's lines) per call
+      expect(purged.reduce((sum, n) => sum + n, 0)).toBe(3);
+      expect(await ctx.db().logs.list(a, exA)).toEqual([keptA]);
+      expect(await ctx.db().logs.list(b, exB)).toEqual([]);
+      expect(await ctx.db().logs.purge(cutoff, 1000)).toBe(0);
+    });
   });
 }
