@@ -39,10 +39,17 @@ if (dir === undefined) {
     // Started by the first test that needs it: jest starts concurrent tests before beforeAll ends.
     let started: Promise<{ engine: EngineUnderTest; stubs: PublicStubs }> | undefined;
     const ready = (): Promise<{ engine: EngineUnderTest; stubs: PublicStubs }> =>
-      (started ??= (async () => ({
-        stubs: await startPublicStubs(),
-        engine: await EngineUnderTest.start(embedded(), RUN_PROCESSES),
-      }))());
+      (started ??= (async () => {
+        const stubs = await startPublicStubs();
+        // `mySecret` of the authentication-*-secret examples: a whole oauth2/oidc policy.
+        const mySecret = {
+          authority: `${stubs.origins.get('http://keycloak')}/realms/fake-authority`,
+          grant: 'client_credentials',
+          client: { id: 'workflow-runtime-id', secret: 'workflow-runtime-secret' },
+        };
+        const secrets = { SECRETS_ENV_PREFIX: 'SPEC_SECRET_', SPEC_SECRET_mySecret: JSON.stringify(mySecret) };
+        return { stubs, engine: await EngineUnderTest.start(embedded(), { ...RUN_PROCESSES, ...secrets }) };
+      })());
     afterAll(async () => {
       const up = await started;
       await up?.engine.stop();

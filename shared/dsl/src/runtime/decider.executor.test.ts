@@ -150,6 +150,48 @@ do:
     });
   });
 
+  it("hands over a scheme whose properties come from a secret as that secret's placeholders", () => {
+    const placeholders = { authority: '@@wormhole-secret/idp/authority/x@@', client: { id: '@@c@@' } };
+    const r = new Run(
+      workflow(`${HEADER}
+use:
+  secrets: [idp]
+  authentications:
+    fromSecret:
+      oidc:
+        use: idp
+do:
+  - call:
+      call: http
+      with:
+        method: get
+        endpoint: { uri: https://example.com/, authentication: { use: fromSecret } }
+`),
+      evaluator,
+      { secrets: { idp: placeholders } },
+    );
+    r.receive(started({}));
+    expect(r.last('io.wormhole.task.requested').data.task).toMatchObject({
+      with: { endpoint: { authentication: { oidc: placeholders } } },
+    });
+  });
+
+  it('faults with a configuration error when a scheme uses a secret that use.secrets does not list', () => {
+    const r = run(`
+do:
+  - login:
+      call: http
+      with:
+        method: get
+        endpoint: { uri: https://example.com/, authentication: { oauth2: { use: idp } } }
+`);
+    r.receive(started({}));
+    expect(r.state.error).toMatchObject({
+      type: DSL_ERROR_TYPES.configuration.type,
+      detail: "authentication oauth2 uses the secret 'idp', which use.secrets does not list",
+    });
+  });
+
   it('faults with a configuration error naming an authentication policy the document does not declare', () => {
     const r = run(`
 do:

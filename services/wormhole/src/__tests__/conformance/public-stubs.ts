@@ -203,8 +203,11 @@ function swapi(app: Express, ownOrigin: () => string): void {
 
 /**
  * An OAuth2 / OpenID Connect authority (Keycloak-like paths) for the `oauth2` and `oidc` policies:
- * the client `shop` with secret `s3cret` gets a client_credentials token; anything else is refused.
+ * the features' client `shop` (secret `s3cret`) and the spec examples' `workflow-runtime-id`
+ * (`workflow-runtime-secret`) get client_credentials tokens; anything else is refused.
  */
+const CLIENTS: Readonly<Record<string, string>> = { shop: 's3cret', 'workflow-runtime-id': 'workflow-runtime-secret' };
+
 function authority(app: Express, ownOrigin: () => string): void {
   app.use(express.urlencoded({ extended: false }));
   app.get('/realms/:realm/.well-known/openid-configuration', (req, res) => {
@@ -213,7 +216,7 @@ function authority(app: Express, ownOrigin: () => string): void {
   });
   const token = (req: Request, res: Response): void => {
     const fields = req.body as Record<string, string | undefined>;
-    if (fields.client_id !== 'shop' || fields.client_secret !== 's3cret') {
+    if (fields.client_id === undefined || CLIENTS[fields.client_id] !== fields.client_secret) {
       res.status(401).json({ error: 'invalid_client' });
       return;
     }
@@ -224,6 +227,7 @@ function authority(app: Express, ownOrigin: () => string): void {
     res.json({ access_token: `tok-${randomBytes(8).toString('hex')}`, token_type: 'Bearer', expires_in: 300 });
   };
   app.post('/realms/:realm/oauth2/token', token);
+  app.post('/realms/:realm/auth/token', token);
   app.post('/realms/:realm/protocol/openid-connect/token', token);
 }
 
@@ -232,6 +236,8 @@ const STUBBED: Record<string, (app: Express, ownOrigin: () => string) => void> =
   'https://httpbin.org': httpbin,
   'https://swapi.dev': swapi,
   'https://auth.example': authority,
+  // The spec examples' authority (`http://keycloak/realms/fake-authority`).
+  'http://keycloak': authority,
 };
 
 async function listen(app: Express): Promise<Server> {
