@@ -10,6 +10,7 @@ import { LogRetention } from './log-retention';
 import { Reconciler } from './reconciler';
 import { ExecutionStarter } from '@wormhole/backends';
 import { ScheduledEventStarts } from './scheduler/event-starts';
+import { AllEventsCorrelation } from './scheduler/event-correlation';
 import { ScheduledStart } from './scheduler/scheduled-start';
 import { ScheduledWorkflows } from './scheduler/scheduled-workflows';
 import { Scheduler } from './scheduler/scheduler';
@@ -89,7 +90,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     deps.db,
     deps.stream,
     deps.logger.child({ component: 'event-router' }),
-    new ScheduledEventStarts(scheduled, starter),
+    new ScheduledEventStarts(scheduled, starter, new AllEventsCorrelation(deps.db)),
   );
   const routing: Subscription = deps.stream.subscribe(
     { group: 'event-router', consumer: deps.consumerName, types: ['io.wormhole.event.published'] },

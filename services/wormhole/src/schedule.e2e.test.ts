@@ -123,4 +123,55 @@ describe.each(setups())('schedules on $name', (setup: BackendSetup) => {
     expect(inputs).toEqual([['e-1'], ['e-3']]);
     for (const run of runs) expect((await api.until(run.id)).status).toBe('completed');
   }, 30_000);
+
+  it('on all: one event per filter starts one execution with them in filter order, kept across a restart', async () => {
+    const workflow = await scheduled(api, 'on-paid-and-shipped', {
+      on: { all: [{ with: { type: 'com.example.order.paid' } }, { with: { type: 'com.example.order.shipped' } }] },
+    });
+    await sleep(2 * TICK_MS + 100);
+    const event = (id: string, type: string): Record<string, unknown> => ({
+      specversion: '1.0',
+      id,
+      source: 'https://shop.example',
+      type: `com.example.order.${type}`,
+      data: { orderId: id },
+    });
+    const post = async (...events: Record<string, unknown>[]): Promise<void> => {
+      expect((await api.request('POST', '/events', events)).status).toBe(202);
+    };
+    const inputsOnceThere = async (count: number): Promise<string[][]> => {
+      const deadline = Date.now() + 10_000;
+      while ((await runsOf(api, workflow)).length < count && Date.now() < deadline) await sleep(50);
+      await sleep(500); // and no more than that
+      const runs = await runsOf(api, workflow);
+      return runs.map((r) => (r.input as { id: string }[]).map((e) => e.id));
+    };
+
+    await post(event('s-1', 'shipped'), event('x-1', 'other'));
+    await sleep(800);
+    expect(await runsOf(api, workflow)).toEqual([]);
+    await post(event('p-1', 'paid'));
+    expect(await inputsOnceThere(1)).toEqual([['p-1', 's-1']]);
+    // The same events again start nothing; a new pair, in either order, starts the next one.
+    await post(event('p-1', 'paid'), event('s-1', 'shipped'));
+    await post(event('s-2', 'shipped'), event('p-2', 'paid'));
+    expect(await inputsOnceThere(2)).toEqual([
+      ['p-1', 's-1'],
+      ['p-2', 's-2'],
+    ]);
+
+    // Half of a pair survives a restart of every role.
+    await post(event('s-3', 'shipped'));
+    await sleep(300);
+    await engine.restart();
+    api = engine.api;
+    await sleep(2 * TICK_MS + 100);
+    await post(event('p-3', 'paid'));
+    expect(await inputsOnceThere(3)).toEqual([
+      ['p-1', 's-1'],
+      ['p-2', 's-2'],
+      ['p-3', 's-3'],
+    ]);
+    for (const run of await runsOf(api, workflow)) expect((await api.until(run.id)).status).toBe('completed');
+  }, 60_000);
 });

@@ -2,9 +2,12 @@ import type { ErrorDetail, JsonObject, JsonValue } from '@wormhole/interfaces';
 import { CronExpressionParser } from 'cron-parser';
 import { durationToMs } from '../runtime/duration';
 
-/** `schedule.on` as Wormhole runs it: the filters' `with` objects, matched as `listen` does. */
+/**
+ * `schedule.on` as Wormhole runs it: the filters' `with` objects, matched as `listen` does.
+ * `all`: a start needs one event for each filter (kept between events, see event-correlation.ts).
+ */
 export interface EventSchedule {
-  readonly mode: 'one' | 'any';
+  readonly mode: 'one' | 'any' | 'all';
   readonly filters: readonly JsonObject[];
 }
 
@@ -27,7 +30,7 @@ export class ScheduleError extends Error {
 /**
  * Reads a document's `schedule` (undefined when it has none).
  * @throws ScheduleError for what the schema allows but Wormhole cannot run: a zero or calendar
- * (years, months) duration, an invalid cron expression, `on.all`, `on.until`, `correlate`
+ * (years, months) duration, an invalid cron expression, an empty `on.all`, `on.until`, `correlate`
  */
 export function readSchedule(document: Readonly<Record<string, unknown>>): WorkflowSchedule | undefined {
   const schedule = document.schedule;
@@ -92,18 +95,20 @@ function eventScheduleOf(on: unknown, details: ErrorDetail[]): EventSchedule | u
     return undefined;
   }
   if (on.until !== undefined) details.push({ path: `${at}/until`, message: "'until' is not supported yet" });
-  if (on.all !== undefined) {
-    // Starting on all of several events needs the events that arrived so far kept between them.
-    details.push({ path: `${at}/all`, message: "'all' is not supported yet: use 'one' or 'any'" });
-    return undefined;
-  }
   const [mode, raw, base] = isObject(on.one)
     ? (['one', [on.one], `${at}/one`] as const)
     : Array.isArray(on.any)
       ? (['any', on.any as unknown[], `${at}/any`] as const)
-      : (['one', [], at] as const);
+      : Array.isArray(on.all)
+        ? (['all', on.all as unknown[], `${at}/all`] as const)
+        : (['one', [], at] as const);
   if (base === at) {
-    details.push({ path: at, message: "needs 'one' or 'any'" });
+    details.push({ path: at, message: "needs 'one', 'any' or 'all'" });
+    return undefined;
+  }
+  if (mode === 'all' && raw.length === 0) {
+    // Unlike `any: []` (every event), all of no events would start without any event.
+    details.push({ path: base, message: 'must list at least one event filter' });
     return undefined;
   }
   const filters: JsonObject[] = [];

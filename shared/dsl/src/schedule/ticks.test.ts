@@ -89,7 +89,8 @@ describe('readSchedule', () => {
     expect(problems({ every: 'PT0S' })).toEqual(['/schedule/every']);
     expect(problems({ after: 'P1M' })).toEqual(['/schedule/after']);
     expect(problems({ cron: '61 * * * *' })).toEqual(['/schedule/cron']);
-    expect(problems({ on: { all: [{ with: { type: 'a' } }] } })).toEqual(['/schedule/on/all']);
+    expect(problems({ on: { all: [{ with: { type: 'a' } }, { with: { type: 'b' } }] } })).toEqual([]);
+    expect(problems({ on: { all: [] } })).toEqual(['/schedule/on/all']);
     expect(problems({ on: { any: [{ with: { type: 'a' } }], until: '${ true }' } })).toEqual(['/schedule/on/until']);
     expect(problems({ on: { any: [{ with: { type: 'a' }, correlate: {} }] } })).toEqual([
       '/schedule/on/any/0/correlate',

@@ -86,15 +86,18 @@ describe('validateWorkflowDocument', () => {
     expect(loose.details).toEqual([{ path: '/evaluate/mode', message: expect.stringContaining('"loose"') as string }]);
   });
 
-  it('accepts the schedules Wormhole runs and refuses schedule.on.all and an invalid cron, at their path', () => {
+  it('accepts the schedules Wormhole runs and refuses an empty schedule.on.all and an invalid cron, at their path', () => {
     const scheduled = (schedule: unknown): Record<string, unknown> => ({
       ...doc([{ a: { set: { x: 1 } } }]),
       schedule,
     });
     expect(() => validateWorkflowDocument(scheduled({ every: { seconds: 1 } }))).not.toThrow();
     expect(() => validateWorkflowDocument(scheduled({ on: { one: { with: { type: 'a' } } } }))).not.toThrow();
-    const all = errorOf(() => validateWorkflowDocument(scheduled({ on: { all: [{ with: { type: 'a' } }] } })));
-    expect(all.details).toEqual([{ path: '/schedule/on/all', message: expect.stringContaining("'all'") as string }]);
+    expect(() => validateWorkflowDocument(scheduled({ on: { all: [{ with: { type: 'a' } }] } }))).not.toThrow();
+    const all = errorOf(() => validateWorkflowDocument(scheduled({ on: { all: [] } })));
+    expect(all.details).toEqual([
+      { path: '/schedule/on/all', message: expect.stringContaining('at least one') as string },
+    ]);
     const cron = errorOf(() => validateWorkflowDocument(scheduled({ cron: 'every day' })));
     expect(cron.details).toEqual([{ path: '/schedule/cron', message: expect.stringContaining('cron') as string }]);
   });
