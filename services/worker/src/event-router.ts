@@ -1,5 +1,6 @@
 import type { Database, EngineEventOf, EventStream, Logger } from '@wormhole/interfaces';
 import { cloudEventKey, engineEvent } from '@wormhole/interfaces';
+import type { ExpressionEvaluator } from '@wormhole/dsl';
 import { matchingFilters } from '@wormhole/dsl';
 import type { ScheduledEventStarts } from './scheduler/event-starts';
 
@@ -17,6 +18,8 @@ export class EventRouter {
     private readonly stream: EventStream,
     private readonly logger: Logger,
     private readonly scheduled: ScheduledEventStarts,
+    /** Evaluates the filters' predicate properties (`data: ${ .temperature > 38 }`). */
+    private readonly evaluator: ExpressionEvaluator,
   ) {}
 
   async route(published: EngineEventOf<'io.wormhole.event.published'>): Promise<number> {
@@ -25,7 +28,7 @@ export class EventRouter {
     const key = cloudEventKey(event);
     let delivered = 0;
     for (const subscription of await this.db.subscriptions.listByTenant(tenant)) {
-      const filters = matchingFilters(subscription.filters, event);
+      const filters = matchingFilters(subscription.filters, event, this.evaluator);
       if (filters.length === 0) continue;
       await this.stream.publish(
         engineEvent(

@@ -90,7 +90,8 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     deps.db,
     deps.stream,
     deps.logger.child({ component: 'event-router' }),
-    new ScheduledEventStarts(scheduled, starter, new AllEventsCorrelation(deps.db)),
+    new ScheduledEventStarts(scheduled, starter, new AllEventsCorrelation(deps.db), deps.evaluator),
+    deps.evaluator,
   );
   const routing: Subscription = deps.stream.subscribe(
     { group: 'event-router', consumer: deps.consumerName, types: ['io.wormhole.event.published'] },

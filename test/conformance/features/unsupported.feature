@@ -154,15 +154,13 @@ Feature: Constructs Wormhole does not run
         - path: /evaluate/mode
       """
 
-  Scenario: schedule.on.all is refused when the workflow is created
+  Scenario: schedule.on.all without a filter is refused when the workflow is created
     Given a workflow with definition:
       """yaml
-      document: {dsl: '1.0.3', namespace: conformance, name: schedule-on-all, version: '1.0.0'}
+      document: {dsl: '1.0.3', namespace: conformance, name: schedule-on-all-empty, version: '1.0.0'}
       schedule:
         on:
-          all:
-            - with: {type: com.example.order.paid}
-            - with: {type: com.example.order.packed}
+          all: []
       do:
         - ship:
             set:
@@ -174,7 +172,7 @@ Feature: Constructs Wormhole does not run
       error: VALIDATION_ERROR
       details:
         - path: /schedule/on/all
-          message: "'all' is not supported yet: use 'one' or 'any'"
+          message: must list at least one event filter
       """
 
   Scenario: call grpc faults with a configuration error saying Wormhole does not support it

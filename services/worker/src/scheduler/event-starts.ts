@@ -1,5 +1,6 @@
 import type { CloudEvent, JsonObject } from '@wormhole/interfaces';
 import { scheduleEventIdempotencyKey } from '@wormhole/interfaces';
+import type { ExpressionEvaluator } from '@wormhole/dsl';
 import { matchingFilters } from '@wormhole/dsl';
 import type { ScheduledWorkflows } from './scheduled-workflows';
 import type { ScheduledStart } from './scheduled-start';
@@ -18,6 +19,8 @@ export class ScheduledEventStarts {
     private readonly workflows: ScheduledWorkflows,
     private readonly starter: ScheduledStart,
     private readonly correlation: AllEventsCorrelation,
+    /** Evaluates the filters' predicate properties (`data: ${ .total > 100 }`). */
+    private readonly evaluator: ExpressionEvaluator,
   ) {}
 
   /** @returns how many workflows the event started (or had already started) */
@@ -25,7 +28,7 @@ export class ScheduledEventStarts {
     let started = 0;
     for (const scheduled of await this.workflows.onEvents(tenantId)) {
       const on = scheduled.schedule.on;
-      const matched = on === undefined ? [] : matchingFilters(on.filters, event);
+      const matched = on === undefined ? [] : matchingFilters(on.filters, event, this.evaluator);
       if (on === undefined || matched.length === 0) continue;
       const events =
         on.mode === 'all' ? await this.correlation.add(scheduled.workflow, on.filters.length, event, matched) : [event];

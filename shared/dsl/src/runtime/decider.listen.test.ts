@@ -37,7 +37,7 @@ function deliver(r: Run, event: CloudEvent, id = `rx-${event.id}`): EngineEventO
       event,
       listen_id: listen.data.listen_id,
       task_path: listen.data.task_path,
-      filters: matchingFilters(subscriptionFilters(listen.data), event),
+      filters: matchingFilters(subscriptionFilters(listen.data), event, r.evaluator),
     },
     id,
   );
@@ -439,11 +439,57 @@ do:
 describe('event filters', () => {
   const event = ev('1', 'com.x', { orderId: 'o-1', nested: { a: 1, b: 2 } }, { subject: 's' });
   it('match on attributes and on data by subset', () => {
-    expect(matchingFilters([{ type: 'com.x' }], event)).toEqual([0]);
-    expect(matchingFilters([{ type: 'com.y' }, { type: 'com.x', subject: 's' }], event)).toEqual([1]);
-    expect(matchingFilters([{ data: { nested: { a: 1 } } }], event)).toEqual([0]);
-    expect(matchingFilters([{ data: { nested: { a: 2 } } }], event)).toEqual([]);
-    expect(matchingFilters([{ source: 'https://shop.example', data: { orderId: 'o-2' } }], event)).toEqual([]);
-    expect(matchingFilters([], event)).toEqual([0]);
+    expect(matchingFilters([{ type: 'com.x' }], event, evaluator)).toEqual([0]);
+    expect(matchingFilters([{ type: 'com.y' }, { type: 'com.x', subject: 's' }], event, evaluator)).toEqual([1]);
+    expect(matchingFilters([{ data: { nested: { a: 1 } } }], event, evaluator)).toEqual([0]);
+    expect(matchingFilters([{ data: { nested: { a: 2 } } }], event, evaluator)).toEqual([]);
+    expect(matchingFilters([{ source: 'https://shop.example', data: { orderId: 'o-2' } }], event, evaluator)).toEqual(
+      [],
+    );
+    expect(matchingFilters([], event, evaluator)).toEqual([0]);
+  });
+
+  it('read a property that is a whole runtime expression as a predicate on the event (the spec examples)', () => {
+    expect(matchingFilters([{ data: '${ .orderId == "o-1" }' }], event, evaluator)).toEqual([0]);
+    expect(matchingFilters([{ data: '${ .nested.a > 1 }' }], event, evaluator)).toEqual([]);
+    expect(matchingFilters([{ type: 'com.x', data: '${ .nested.b }' }], event, evaluator)).toEqual([0]);
+    // An absent property, or a predicate that fails on the event, does not match.
+    expect(matchingFilters([{ dataschema: '${ true }' }], event, evaluator)).toEqual([]);
+    expect(matchingFilters([{ data: '${ .orderId | tonumber > 1 }' }], event, evaluator)).toEqual([]);
+  });
+});
+
+describe('listen with a predicate filter', () => {
+  it('keeps the predicate for each event while expressions inside values see the task input', () => {
+    const r = new Run(
+      workflow(`
+document: {dsl: '1.0.3', namespace: t, name: vitals, version: '1.0.0'}
+do:
+  - callDoctor:
+      listen:
+        to:
+          any:
+            - with:
+                type: com.fake-hospital.vitals.measurements.temperature
+                data: \${ .temperature > 38 }
+            - with:
+                type: com.fake-hospital.vitals.measurements.bpm
+                data:
+                  patient: \${ .patient }
+`),
+      evaluator,
+    );
+    r.receive(started({ patient: 'p-1' }));
+    const filters = subscriptionFilters(r.last('io.wormhole.listen.started').data);
+    expect(filters).toEqual([
+      { type: 'com.fake-hospital.vitals.measurements.temperature', data: '${ .temperature > 38 }' },
+      { type: 'com.fake-hospital.vitals.measurements.bpm', data: { patient: 'p-1' } },
+    ]);
+    const cold = ev('1', 'com.fake-hospital.vitals.measurements.temperature', { temperature: 37 });
+    const fever = ev('2', 'com.fake-hospital.vitals.measurements.temperature', { temperature: 39 });
+    const other = ev('3', 'com.fake-hospital.vitals.measurements.bpm', { patient: 'p-2', bpm: 50 });
+    expect(matchingFilters(filters, cold, evaluator)).toEqual([]);
+    expect(matchingFilters(filters, other, evaluator)).toEqual([]);
+    expect(r.receive(deliver(r, fever)).state.status).toBe('completed');
   });
 });

@@ -100,14 +100,30 @@ function judge(
   const until = listen.until;
   if (until !== undefined) {
     const rawUntil = untilStrategyOf(to, listen.mode)?.[1] ?? [];
-    const filters = correlated(ctx, matchingFilters(until.filters, event), rawUntil, event, run, correlation, args);
+    const filters = correlated(
+      ctx,
+      matchingFilters(until.filters, event, ctx.evaluator),
+      rawUntil,
+      event,
+      run,
+      correlation,
+      args,
+    );
     if (filters.length > 0) {
       const untilReceived = [...(listen.untilReceived ?? []), { ...head, filters }];
       const ended = strategySatisfied(until.mode, until.filters.length, untilReceived);
       return { key: head.key, consumed: 'until', filters, correlation, ...(ended && { ended }) };
     }
   }
-  const filters = correlated(ctx, matchingFilters(listen.filters ?? [], event), raw, event, run, correlation, args);
+  const filters = correlated(
+    ctx,
+    matchingFilters(listen.filters ?? [], event, ctx.evaluator),
+    raw,
+    event,
+    run,
+    correlation,
+    args,
+  );
   if (filters.length === 0) return { key: head.key, consumed: 'none', filters };
   const received = [...listen.received, { ...head, filters }];
   if (foreachOf(entry) !== undefined) {

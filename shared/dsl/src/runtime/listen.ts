@@ -13,7 +13,7 @@ import { configurationFault } from './errors';
 import { draft } from './events';
 import type { BodyProgress, EventDraft } from './events';
 import type { ExpressionArguments } from './expressions';
-import { checkVariableName, evaluateValue } from './expressions';
+import { checkVariableName, evaluateValue, isRuntimeExpression } from './expressions';
 import type { StepContext } from './scope';
 import type { ExecutionState, ListenPosition, ReceivedEvent, TaskPhase, TaskRun } from './state';
 import { isFinished } from './state';
@@ -123,9 +123,15 @@ function evaluateFilters(
   args: ExpressionArguments,
 ): JsonObject[] {
   return raw.map((f) => {
-    const evaluated = evaluateValue(ctx.evaluator, f.with ?? {}, run.input, args);
-    if (evaluated === null || typeof evaluated !== 'object' || Array.isArray(evaluated)) {
+    const properties = f.with ?? {};
+    if (properties === null || typeof properties !== 'object' || Array.isArray(properties)) {
       throw configurationFault("an event filter's 'with' must be an object");
+    }
+    // A property that is a whole runtime expression stays one: a predicate on each event's
+    // property (see matchesFilter). Expressions inside a value see the task's input now.
+    const evaluated: JsonObject = {};
+    for (const [name, value] of Object.entries(properties as Record<string, unknown>)) {
+      evaluated[name] = isRuntimeExpression(value) ? value : evaluateValue(ctx.evaluator, value, run.input, args);
     }
     return evaluated;
   });
