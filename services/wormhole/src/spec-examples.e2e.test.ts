@@ -14,6 +14,7 @@ import { Api, EngineUnderTest, embedded } from './__tests__/engine-harness';
 import { EXAMPLE_RUNS, EXAMPLES_NOT_RUN } from './__tests__/conformance/spec-example-runs';
 import type { PublicStubs } from './__tests__/conformance/public-stubs';
 import { rewritePublicUrls, startPublicStubs } from './__tests__/conformance/public-stubs';
+import { publishAndAwait, untilListening } from './__tests__/conformance/event-delivery';
 
 const beside = resolve(__dirname, '../../../../shared/spec/examples');
 const dir = process.env.SPEC_EXAMPLES_DIR || (existsSync(beside) ? beside : undefined);
@@ -81,6 +82,10 @@ if (dir === undefined) {
           if (response.status !== 201) throw new Error(`rejected: ${response.status} ${JSON.stringify(body, null, 2)}`);
           if (run === undefined) return;
           const id = await api.execute(body.id, run.input === undefined ? {} : { input: run.input });
+          for (const event of run.events ?? []) {
+            await untilListening(api, id);
+            await publishAndAwait(api, id, event);
+          }
           const done = await api.until(id, undefined, run.timeoutMs ?? 20_000);
           expect({ status: done.status, error: done.error }).toMatchObject({
             status: run.status,

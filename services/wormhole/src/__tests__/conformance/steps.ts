@@ -6,7 +6,8 @@
 import { ExpressionFactory, ParameterTypeRegistry } from '@cucumber/cucumber-expressions';
 import type { Expression } from '@cucumber/cucumber-expressions';
 import { parse as parseYaml } from 'yaml';
-import type { Api, EventView, ExecutionView, StepView } from '../engine-harness';
+import type { Api, ExecutionView, StepView } from '../engine-harness';
+import { publishAndAwait } from './event-delivery';
 import type { Scenario, ScenarioStep } from './feature-files';
 import { rewritePublicUrls } from './public-stubs';
 
@@ -163,23 +164,7 @@ step('the workflow is started', async (world) => {
 step(/^the events? (?:is|are) published:$/, async (world, _args, doc) => {
   const id = world.executionId;
   if (id === undefined) throw new Error('the workflow has not been started');
-  const published = yamlOf(doc, 'events');
-  const events = (Array.isArray(published) ? published : [published]) as { source?: string; id?: string }[];
-  const posted = await world.api.request('POST', '/events', published);
-  if (posted.status !== 202) throw new Error(`POST /events answered ${posted.status}: ${JSON.stringify(posted.body)}`);
-  const key = (e: { source?: unknown; id?: unknown }): string => `${String(e.source)} ${String(e.id)}`;
-  let history: EventView[] = [];
-  for (const deadline = Date.now() + 10_000; ; await new Promise((r) => setTimeout(r, 25))) {
-    history = await world.api.items<EventView>(`/executions/${id}/events`);
-    const received = new Set(
-      history
-        .filter((e) => e.type === 'io.wormhole.event.received')
-        .map((e) => key((e.data as { event?: { source?: unknown; id?: unknown } }).event ?? {})),
-    );
-    if (events.every((e) => received.has(key(e)))) break;
-    if (ENDED.includes((await world.api.execution(id)).status)) break;
-    if (Date.now() > deadline) throw new Error(`the run did not receive ${events.map(key).join(', ')}`);
-  }
+  const history = await publishAndAwait(world.api, id, yamlOf(doc, 'events'));
   // The history is written before the execution row: when it ends the run, wait for the row to say so.
   const ended = /^io\.wormhole\.execution\.(completed|faulted|cancelled)$/.test(history.at(-1)?.type ?? '');
   await settle(world, id, ended ? ENDED : ['waiting', ...ENDED]);
