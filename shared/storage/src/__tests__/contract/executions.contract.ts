@@ -100,14 +100,12 @@ export function executionContract(ctx: ContractContext): void {
       const tenant = ctx.tenant();
       const workflowId = await newWorkflowId(ctx, tenant);
       const otherWorkflow = await newWorkflowId(ctx, tenant);
-      const { execution } = await ctx
-        .db()
-        .executions.create(tenant, {
-          workflow_id: workflowId,
-          workflow_version: 1,
-          input: {},
-          idempotency_key: 'a b/c',
-        });
+      const { execution } = await ctx.db().executions.create(tenant, {
+        workflow_id: workflowId,
+        workflow_version: 1,
+        input: {},
+        idempotency_key: 'a b/c',
+      });
       expect(await ctx.db().executions.findByIdempotencyKey(tenant, workflowId, 'a b/c')).toEqual(execution);
       expect(await ctx.db().executions.findByIdempotencyKey(tenant, workflowId, 'a b')).toBeUndefined();
       expect(await ctx.db().executions.findByIdempotencyKey(tenant, otherWorkflow, 'a b/c')).toBeUndefined();
