@@ -11,10 +11,10 @@ import type {
 import { childIdempotencyKey, engineEvent, isTerminalStatus } from '@wormhole/interfaces';
 import type { ExecutionState } from '@wormhole/dsl';
 import { pendingWork } from '@wormhole/dsl';
+import { workflowsByDocumentName } from '@wormhole/backends';
 
 const SOURCE = 'wormhole/worker';
 /** Workflows read per page while looking for the ones a `run: workflow` may have started. */
-const PAGE = 100;
 
 /** One attempt of a task handed to the executor. */
 export interface TaskAttempt {
@@ -106,8 +106,8 @@ export class ChildCancellation {
       });
       // Every workflow with that namespace and name, whatever its version or state now: the key
       // names this parent, so it matches the one child of this task attempt or nothing.
-      for (const workflowId of await this.workflowsNamed(parent.tenantid, namespace, name)) {
-        const child = await this.db.executions.findByIdempotencyKey(parent.tenantid, workflowId, idempotencyKey);
+      for await (const workflow of workflowsByDocumentName(this.db, parent.tenantid, namespace, name)) {
+        const child = await this.db.executions.findByIdempotencyKey(parent.tenantid, workflow.id, idempotencyKey);
         if (!child || isTerminalStatus(child.status)) continue;
         await this.stream.publish(
           engineEvent(
@@ -147,23 +147,6 @@ export class ChildCancellation {
         { id: `${child.executionid}.cancelled` },
       ),
     );
-  }
-
-  private async workflowsNamed(tenantId: string, namespace: string, name: string): Promise<string[]> {
-    const ids: string[] = [];
-    for (let offset = 0; ; offset += PAGE) {
-      const page = await this.db.workflows.list(tenantId, {
-        limit: PAGE,
-        offset,
-        sortBy: 'updated_at',
-        sortOrder: 'desc',
-      });
-      for (const workflow of page.items) {
-        const document = asObject(workflow.definition.document);
-        if (document?.namespace === namespace && document.name === name) ids.push(workflow.id);
-      }
-      if (page.items.length < PAGE) return ids;
-    }
   }
 }
 

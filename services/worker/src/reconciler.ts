@@ -1,6 +1,7 @@
 import type { Database, EngineEvent, EventStream, Execution, Logger, StoredEngineEvent } from '@wormhole/interfaces';
 import { ensureError, executionStartedEvent } from '@wormhole/interfaces';
 import { applyEvents, initialState, pendingWork } from '@wormhole/dsl';
+import { Periodic } from '@wormhole/platform';
 
 export interface ReconcilerSettings {
   /** How often stalled executions are looked for. */
@@ -23,8 +24,7 @@ export interface ReconcilerSettings {
  * that only repeats idempotent publishes.
  */
 export class Reconciler {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly periodic: Periodic;
   /** Catch-ups after transport losses, one after the other. */
   private catchingUp: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -34,25 +34,25 @@ export class Reconciler {
     private readonly stream: EventStream,
     private readonly logger: Logger,
     private readonly settings: ReconcilerSettings,
-  ) {}
+  ) {
+    this.periodic = new Periodic(
+      settings.intervalMs,
+      async () => {
+        await this.runOnce();
+      },
+      (e) => this.logger.error('reconciler pass failed', { err: ensureError(e) }),
+    );
+  }
 
+  /** A pass now, then one every `intervalMs`. */
   start(): void {
-    const tick = (): void => {
-      this.running = this.runOnce()
-        .then(() => undefined)
-        .catch((e: unknown) => this.logger.error('reconciler pass failed', { err: ensureError(e) }))
-        .finally(() => {
-          if (this.timer !== undefined) this.timer = setTimeout(tick, this.settings.intervalMs);
-        });
-    };
-    this.timer = setTimeout(tick, 0);
+    this.periodic.start();
+    void this.periodic.runNow();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+    await this.periodic.stop();
     await this.catchingUp;
   }
 

@@ -9,11 +9,10 @@ import type {
   WorkflowDefinition,
 } from '@wormhole/interfaces';
 import { childIdempotencyKey, dslError, isTerminalStatus } from '@wormhole/interfaces';
-import { ExecutionStarter } from '@wormhole/backends';
+import { ExecutionStarter, documentOf, workflowsByDocumentName } from '@wormhole/backends';
 
 const SOURCE = 'wormhole/executor';
 /** Workflows read per page while looking for the one a `run: workflow` names. */
-const PAGE = 100;
 
 /**
  * `run: workflow`: starts a child execution of the tenant's workflow whose document has the given
@@ -89,25 +88,10 @@ export class RunWorkflowExecutor implements TaskExecutor {
     name: string,
     version: string,
   ): Promise<WorkflowDefinition | undefined> {
-    for (let offset = 0; ; offset += PAGE) {
-      const page = await this.db.workflows.list(tenantId, {
-        limit: PAGE,
-        offset,
-        sortBy: 'updated_at',
-        sortOrder: 'desc',
-        state: 'active',
-      });
-      const match = page.items.find((workflow) => {
-        const document = asObject(workflow.definition.document);
-        return (
-          document?.namespace === namespace &&
-          document.name === name &&
-          (version === 'latest' || document.version === version)
-        );
-      });
-      if (match) return match;
-      if (page.items.length < PAGE) return undefined;
+    for await (const workflow of workflowsByDocumentName(this.db, tenantId, namespace, name, 'active')) {
+      if (version === 'latest' || documentOf(workflow)?.version === version) return workflow;
     }
+    return undefined;
   }
 }
 

@@ -2,6 +2,7 @@ import type { Database, Logger } from '@wormhole/interfaces';
 import { ensureError, isTerminalStatus, scheduleTickIdempotencyKey } from '@wormhole/interfaces';
 import type { LastExecution } from '@wormhole/dsl';
 import { afterTick, latestDueTick } from '@wormhole/dsl';
+import { Periodic } from '@wormhole/platform';
 import type { ScheduledWorkflow, ScheduledWorkflows } from './scheduled-workflows';
 import type { ScheduledStart } from './scheduled-start';
 
@@ -18,8 +19,7 @@ export interface SchedulerSettings {
  * workflow is started (missed ticks are not made up as a burst).
  */
 export class Scheduler {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly periodic: Periodic;
   /** The tick each workflow last started from here: spares the database a repeated create. */
   private readonly started = new Map<string, number>();
 
@@ -28,25 +28,25 @@ export class Scheduler {
     private readonly workflows: ScheduledWorkflows,
     private readonly starter: ScheduledStart,
     private readonly logger: Logger,
-    private readonly settings: SchedulerSettings,
-  ) {}
-
-  start(): void {
-    const tick = (): void => {
-      this.running = this.runOnce()
-        .then(() => undefined)
-        .catch((e: unknown) => this.logger.error('scheduler pass failed', { err: ensureError(e) }))
-        .finally(() => {
-          if (this.timer !== undefined) this.timer = setTimeout(tick, this.settings.tickMs);
-        });
-    };
-    this.timer = setTimeout(tick, 0);
+    settings: SchedulerSettings,
+  ) {
+    this.periodic = new Periodic(
+      settings.tickMs,
+      async () => {
+        await this.runOnce();
+      },
+      (e) => this.logger.error('scheduler pass failed', { err: ensureError(e) }),
+    );
   }
 
-  async stop(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+  /** A pass now, then one every `tickMs`. */
+  start(): void {
+    this.periodic.start();
+    void this.periodic.runNow();
+  }
+
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** One pass over every scheduled workflow. @returns how many executions it started or found started */
