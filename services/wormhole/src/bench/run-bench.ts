@@ -11,7 +11,7 @@
  * ratios and writes bench/results/<timestamp>.json.
  *
  * Options: --quick (small sizes, 3-step only: a smoke test of the bench itself), --runs N
- * (saturation runs per flow on Redis, default 400; Postgres half, embedded a quarter), --rate N (offered load, default 200/s), --only a,b
+ * (saturation runs per flow on Redis, default 2000, so the CPU per run is not the idle polling's; Postgres half, embedded a quarter), --rate N (offered load, default 200/s), --only a,b
  * (sections: floor, bullmq, rest, redis, postgres, embedded, scaling, parked), --flows a,b (1-step,
  * 3-step, 10-step), --profile DIR (each engine
  * process writes a V8 .cpuprofile into DIR when it stops; open it in Chrome DevTools or speedscope).
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   }
   const plan: InstallationPlan = {
     flows: (chosenFlows as Flow[] | undefined) ?? (quick ? ['3-step'] : FLOWS),
-    runs: quick ? 100 : option('runs', 400),
+    runs: quick ? 100 : option('runs', 2000),
     concurrency: 50,
     rate,
     loadSeconds: quick ? 1 : 5,
