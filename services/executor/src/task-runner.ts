@@ -93,7 +93,9 @@ export class TaskRunner {
         task,
         input: data.input,
         attempt,
-        idempotencyKey: `${event.executionid}:${data.task_path}:${data.attempt}`,
+        ...(data.iteration !== undefined && { iteration: data.iteration }),
+        // Each loop iteration is its own step: `path@iteration` (the key outside loops is unchanged).
+        idempotencyKey: `${event.executionid}:${data.task_path}${data.iteration !== undefined ? `@${data.iteration}` : ''}:${data.attempt}`,
       };
       const started = Date.now();
       const outcome: TaskOutcome = concealOutcome(

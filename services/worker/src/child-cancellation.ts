@@ -102,6 +102,7 @@ export class ChildCancellation {
         execution_id: parent.executionid,
         task_path: request.data.task_path,
         attempt: request.data.attempt,
+        ...(request.data.iteration !== undefined && { iteration: request.data.iteration }),
         awaited: true,
       });
       // Every workflow with that namespace and name, whatever its version or state now: the key

@@ -22,6 +22,7 @@ export function childOutcomeReport(state: ExecutionState): EngineEvent | undefin
     task_name: parent.task_path.split('/').pop() ?? '',
     task_type: 'run',
     attempt: parent.attempt,
+    ...(parent.iteration !== undefined && { iteration: parent.iteration }),
   };
   const id = `${identity.executionId}.parent-report`;
   if (state.status === 'completed') {

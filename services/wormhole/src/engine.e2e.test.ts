@@ -163,6 +163,34 @@ describe.each(everySetup())('engine on $name', (setup: BackendSetup) => {
     expect(steps.map((s) => s.task_name)).not.toContain('after');
   });
 
+  it("sends each loop iteration's call with its own Idempotency-Key", async () => {
+    const workflow = await api.createWorkflow('keyed-loop', [
+      { init: { set: { keys: [] }, export: { as: '${ {keys: []} }' } } },
+      {
+        each: {
+          for: { each: 'n', in: '${ [1, 2] }' },
+          do: [
+            {
+              fetch: {
+                call: 'http',
+                with: { method: 'get', endpoint: `${stub.url}/key` },
+                export: { as: '${ $context + {keys: ($context.keys + [.key])} }' },
+              },
+            },
+          ],
+        },
+      },
+      { report: { set: { keys: '${ $context.keys }' } } },
+    ]);
+    const id = await api.execute(workflow, { input: {} });
+    const done = await api.until(id);
+    expect(done.status).toBe('completed');
+    const keys = (done.output as { keys: string[] }).keys;
+    expect(keys).toHaveLength(2);
+    expect(new Set(keys).size).toBe(2);
+    for (const key of keys) expect(key).toMatch(new RegExp(`^${id}:/do/1/each/do/0/fetch@\\d+:1$`));
+  });
+
   it('returns the same execution for the same idempotency key', async () => {
     const workflow = await api.createWorkflow('once', [{ hello: { set: { hi: true } } }]);
     const first = await api.execute(workflow, { input: {}, idempotency_key: 'order-42' });

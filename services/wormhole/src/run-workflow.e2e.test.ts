@@ -40,6 +40,28 @@ describe.each(SETUPS)('run: workflow on $name', (setup: BackendSetup) => {
     expect(children[0]).toMatchObject({ status: 'completed', output: { n: 42 } });
   });
 
+  it('starts one child per loop iteration, each with its own input and output', async () => {
+    await api.createWorkflow('tenfold', [{ tenfold: { set: { n: '${ .n * 10 }' } } }]);
+    const parent = await api.createWorkflow('looping-parent', [
+      {
+        each: {
+          for: { each: 'n', in: '${ .ns }' },
+          do: [{ child: runChild('tenfold', { n: '${ $n }' }) }],
+          output: { as: '${ . }' },
+        },
+      },
+    ]);
+    const id = await api.execute(parent, { input: { ns: [1, 2, 3] } });
+    const done = await api.until(id);
+    expect(done.status).toBe('completed');
+    const children = await childrenOf(id);
+    expect(children.map((c) => c.output).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
+      { n: 10 },
+      { n: 20 },
+      { n: 30 },
+    ]);
+  });
+
   it("raises a faulted child's error in the parent, where try/catch catches it", async () => {
     await api.createWorkflow('refuser', [
       {

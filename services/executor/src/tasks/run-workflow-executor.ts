@@ -60,6 +60,7 @@ export class RunWorkflowExecutor implements TaskExecutor {
         execution_id: request.executionId,
         task_path: request.taskPath,
         attempt: request.attempt,
+        ...(request.iteration !== undefined && { iteration: request.iteration }),
         awaited,
       }),
     });

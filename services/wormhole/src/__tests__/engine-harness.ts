@@ -132,6 +132,10 @@ export async function startHttpStub(): Promise<HttpStub> {
   app.get('/price', (_req, res) => {
     res.json({ status: 'ok', unit_price: 7 });
   });
+  // Echoes the step's Idempotency-Key, so a test can see which key each call was sent with.
+  app.get('/key', (req, res) => {
+    res.json({ key: req.header('idempotency-key') ?? null });
+  });
   app.get('/slow', (req, res) => {
     const ms = Number(req.query.ms ?? 500);
     setTimeout(() => res.json({ slept: ms }), ms);

@@ -20,6 +20,14 @@ describe('child execution keys', () => {
     expect(childIdempotencyKey(parent)).not.toBe(childIdempotencyKey({ ...parent, attempt: 3 }));
   });
 
+  it('gives each loop iteration of the task its own key, and keys outside loops stay as they were', () => {
+    const inLoop = { ...parent, iteration: '1.0' };
+    expect(childIdempotencyKey(inLoop)).not.toBe(childIdempotencyKey({ ...parent, iteration: '1.1' }));
+    expect(childIdempotencyKey(inLoop)).not.toBe(childIdempotencyKey(parent));
+    expect(parentOfKey(childIdempotencyKey(inLoop))).toEqual(inLoop);
+    expect(childIdempotencyKey(parent)).toBe('wormhole-child wf_1 ex_1 2 await /do/0/a b/do/1/child');
+  });
+
   it('reads no parent from a client key or from none', () => {
     expect(parentOfKey(undefined)).toBeUndefined();
     expect(parentOfKey('order-42')).toBeUndefined();

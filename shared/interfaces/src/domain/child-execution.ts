@@ -9,6 +9,8 @@ export interface ParentTaskRef {
   readonly execution_id: string;
   readonly task_path: string;
   readonly attempt: number;
+  /** The parent task's loop iteration (TaskRef.iteration), absent outside loops. */
+  readonly iteration?: string;
   /** Whether the parent waits for the child's outcome (`await`, default true). */
   readonly awaited: boolean;
 }
@@ -17,9 +19,12 @@ const PREFIX = 'wormhole-child';
 
 /** The idempotency key of the child execution started by one attempt of a parent's task. */
 export function childIdempotencyKey(parent: ParentTaskRef): string {
-  const { workflow_id, execution_id, attempt, awaited, task_path } = parent;
+  const { workflow_id, execution_id, attempt, awaited, task_path, iteration } = parent;
+  // A loop runs the same task (path and attempt) once per iteration: each gets its own child.
+  // Written as `await@1.0`, so keys from outside loops are what they always were.
+  const mode = `${awaited ? 'await' : 'detach'}${iteration !== undefined ? `@${iteration}` : ''}`;
   // The task path goes last: it is the only part that may contain the separator.
-  return [PREFIX, workflow_id, execution_id, String(attempt), awaited ? 'await' : 'detach', task_path].join(' ');
+  return [PREFIX, workflow_id, execution_id, String(attempt), mode, task_path].join(' ');
 }
 
 /** Whether `key` is in the form reserved for child executions (clients may not use it). */
@@ -30,7 +35,8 @@ export function isChildIdempotencyKey(key: string): boolean {
 /** The parent written into a child's idempotency key, or undefined for any other key. */
 export function parentOfKey(key: string | undefined): ParentTaskRef | undefined {
   if (key === undefined || !isChildIdempotencyKey(key)) return undefined;
-  const [, workflowId, executionId, attempt, mode, ...path] = key.split(' ');
+  const [, workflowId, executionId, attempt, modeToken = '', ...path] = key.split(' ');
+  const [mode, iteration] = modeToken.split('@');
   const attemptNumber = Number(attempt);
   if (!workflowId || !executionId || !Number.isInteger(attemptNumber) || (mode !== 'await' && mode !== 'detach')) {
     return undefined;
@@ -40,6 +46,7 @@ export function parentOfKey(key: string | undefined): ParentTaskRef | undefined 
     execution_id: executionId,
     task_path: path.join(' '),
     attempt: attemptNumber,
+    ...(iteration !== undefined && iteration !== '' && { iteration }),
     awaited: mode === 'await',
   };
 }

@@ -12,6 +12,8 @@ export interface TaskRequest {
   readonly task: JsonObject;
   readonly input: JsonValue;
   readonly attempt: number;
+  /** The task's loop iteration ("1.0" inside two loops), absent outside loops. */
+  readonly iteration?: string;
   /** Stable across retries of the same step: sent to HTTP endpoints as an idempotency key. */
   readonly idempotencyKey: string;
 }
