@@ -25,12 +25,18 @@ export class PostgresMaintenanceRepository implements MaintenanceRepository {
   }
 
   async findScheduled(): Promise<WorkflowDefinition[]> {
-    // `->` rather than the `?` operator, which some drivers read as a placeholder.
-    const rows = await queryRows<WorkflowRow>(
-      this.db,
-      `${selectWorkflows(this.t)} WHERE w.state = 'active' AND v.spec -> 'schedule' IS NOT NULL
-       ORDER BY w.tenant_id, w.id`,
-    );
+    const rows = await queryRows<WorkflowRow>(this.db, scheduledWorkflowsSql(this.t));
     return rows.map(workflowFromRow);
   }
+}
+
+/**
+ * The active workflows whose current version has a top-level `schedule`. `v.is_active` (true on
+ * the current version only) and the `->` test match workflow_versions_scheduled_idx's predicate,
+ * so the planner can read that partial index; `->` rather than the `?` operator, which some
+ * drivers read as a placeholder.
+ */
+export function scheduledWorkflowsSql(t: Tables): string {
+  return `${selectWorkflows(t)} WHERE w.state = 'active' AND v.is_active AND (v.spec -> 'schedule') IS NOT NULL
+    ORDER BY w.tenant_id, w.id`;
 }

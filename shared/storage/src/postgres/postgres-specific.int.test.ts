@@ -5,7 +5,9 @@ import type { EngineEvent, StepRun } from '@wormhole/interfaces';
 import { UnavailableError, ValidationError, newId } from '@wormhole/interfaces';
 import { MemoryLogger, NoopMetrics } from '@wormhole/platform';
 import { PostgresDatabase } from './postgres-database';
+import { scheduledWorkflowsSql } from './maintenance-repository';
 import { poolConfig, withTransaction } from './pool';
+import { tablesFor } from './sql-names';
 import type { TestPostgres } from './testing';
 import { TEST_POSTGRES, openTestPostgres } from './testing';
 
@@ -70,6 +72,17 @@ describeIf('postgres schema', () => {
       pg.query(`UPDATE ${t('workflow_versions')} SET version = 7 WHERE tenant_id = $1 AND version = 2`, [id]),
     ).rejects.toThrow(/immutable/);
     expect(await pg.db.workflows.getVersion(id, wf.id, 1)).toEqual(definition('v1'));
+  });
+
+  it("finds the scheduler's workflows through the partial index on scheduled current versions", async () => {
+    const pool = new Pool({ ...poolConfig(TEST_POSTGRES), max: 1 });
+    try {
+      await pool.query('SET enable_seqscan = off');
+      const plan = await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${scheduledWorkflowsSql(tablesFor(pg.schema))}`);
+      expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('workflow_versions_scheduled_idx');
+    } finally {
+      await pool.end();
+    }
   });
 
   it('writes an audit row for every workflow change', async () => {
