@@ -9,7 +9,8 @@ import { deleteTestRedisKeys, openTestRedis } from './testing';
 
 databaseContract('redis', () => openTestRedis(), ['redis']);
 
-(testServersReachable(['redis']) ? describe : describe.skip)('redis scheduled workflows set', () => {
+// Data written before an index existed is taken in by the new code, once per installation or tenant.
+(testServersReachable(['redis']) ? describe : describe.skip)('redis indexes added after data was stored', () => {
   const url = 'redis://127.0.0.1:6379';
   const keyPrefix = `t:${randomUUID().slice(0, 8)}:`;
   const open = (): Promise<RedisDatabase> =>
@@ -44,14 +45,6 @@ databaseContract('redis', () => openTestRedis(), ['redis']);
       await raw.quit();
     }
   });
-});
-
-(testServersReachable(['redis']) ? describe : describe.skip)('redis execution indexes', () => {
-  const url = 'redis://127.0.0.1:6379';
-  const keyPrefix = `t:${randomUUID().slice(0, 8)}:`;
-  const open = (): Promise<RedisDatabase> =>
-    RedisDatabase.create({ url, db: 0, keyPrefix }, { logger: new MemoryLogger(), metrics: new NoopMetrics() });
-  afterAll(() => deleteTestRedisKeys(keyPrefix));
 
   it('lists the executions stored before the workflow and status indexes existed, and keeps them current', async () => {
     const keys = storageKeys(keyPrefix);
