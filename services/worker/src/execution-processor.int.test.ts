@@ -1,4 +1,10 @@
-import type { Database, EngineEvent, EventStream, StepRunRepository } from '@wormhole/interfaces';
+import type {
+  Database,
+  EngineEvent,
+  EventStream,
+  EventSubscriptionRepository,
+  StepRunRepository,
+} from '@wormhole/interfaces';
 import { childIdempotencyKey, engineEvent, executionStartedEvent } from '@wormhole/interfaces';
 import { JqWasmEvaluator } from '@wormhole/dsl';
 import { MemoryLogger, NoopMetrics } from '@wormhole/platform';
@@ -33,6 +39,14 @@ class RecordingStream implements EventStream {
   close(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+/** The database, with subscription writes failing while `failing` is set (a worker dying before storing it). */
+function withFailingSubscriptionWrites(db: Database, failing: { on: boolean }): Database {
+  const subscriptions: EventSubscriptionRepository = Object.create(db.subscriptions) as EventSubscriptionRepository;
+  subscriptions.put = (subscription) =>
+    failing.on ? Promise.reject(new Error('worker died')) : db.subscriptions.put(subscription);
+  return Object.create(db, { subscriptions: { value: subscriptions } }) as Database;
 }
 
 /** The database, with step-run writes failing while `failing` is set (a worker dying mid-write). */
@@ -205,5 +219,39 @@ describe('ExecutionProcessor: a redelivered event whose rows were never written'
         executionid: childRow.id,
       }),
     ]);
+  });
+
+  it('stores the subscription of a listen when its start is redelivered after a crash, before the row says waiting', async () => {
+    const db = embedded.db;
+    const workflow = await db.workflows.create('acme', {
+      name: 'listener',
+      spec_version: '1.0.0',
+      definition: {
+        document: { dsl: '1.0.0', namespace: 't', name: 'listener', version: '1.0.0' },
+        do: [{ wait: { listen: { to: { one: { with: { type: 'com.example.paid' } } } } } }],
+      },
+    });
+    const { execution } = await db.executions.create('acme', {
+      workflow_id: workflow.id,
+      workflow_version: 1,
+      input: {},
+    });
+    const started = executionStartedEvent({ ...execution, input: {} }, '/test');
+    const mine = async () =>
+      (await db.subscriptions.listByTenant('acme')).filter((x) => x.execution_id === execution.id);
+
+    // The first worker appends the history, then dies storing the subscription: the row must not say waiting yet,
+    // or a client that saw it and posted its event would lose it.
+    const failing = { on: true };
+    await expect(
+      processor(withFailingSubscriptionWrites(db, failing), new RecordingStream()).process(started),
+    ).rejects.toThrow('worker died');
+    expect((await db.executions.get('acme', execution.id)).status).not.toBe('waiting');
+    expect(await mine()).toEqual([]);
+
+    // The redelivered start finds the listen.started in the history and stores its subscription.
+    await processor(db, new RecordingStream()).process(started);
+    expect((await mine()).map((x) => x.task_path)).toEqual(['/do/0/wait']);
+    expect((await db.executions.get('acme', execution.id)).status).toBe('waiting');
   });
 });

@@ -108,8 +108,9 @@ export class ExecutionProcessor {
     const stored = await this.db.events.append(tenant, event.executionid, batch, { expectedSequence: state.sequence });
     const last = stored.length > 0 ? stored[stored.length - 1]!.sequence : state.sequence;
     const next = markPersisted(decision.state, last);
-    const open = await persistProjection(this.db, next, loaded.openSteps, stored);
+    // Subscriptions before the rows: once a client reads `waiting`, an event it posts is delivered.
     await syncSubscriptions(this.db, event, waitingListens(state), next, decision.events);
+    const open = await persistProjection(this.db, next, loaded.openSteps, stored);
     this.states.remember(event.executionid, { state: next, openSteps: open });
     await this.publish(decision.events);
     // After the row says the run ended: a child created later finds its parent ended and cancels itself.
@@ -189,9 +190,12 @@ export class ExecutionProcessor {
       if (later.source !== 'wormhole/worker') break;
       followers.push(later);
     }
-    // Its worker may have died before writing the rows: rewrite them from the whole history, each
-    // step in its latest state. Projecting only this event and its followers could write a step's
-    // earlier state over a later one another delivery already wrote.
+    // Its worker may have died before storing the subscriptions of the listens it started (those
+    // still waiting are stored again; storing one twice replaces it).
+    await syncSubscriptions(this.db, event, [], state, followers);
+    // …or before writing the rows: rewrite them from the whole history, each step in its latest
+    // state. Projecting only this event and its followers could write a step's earlier state over
+    // a later one another delivery already wrote.
     await persistProjection(this.db, state, {}, events, { logs: false });
     const pending = pendingWork(state);
     await this.publish(followers.filter((follower) => stillAwaited(pending, follower)));

@@ -42,10 +42,9 @@ describe.each(setups())('events on $name', (setup: BackendSetup) => {
   }, 120_000);
   afterAll(() => engine?.stop());
 
-  /** Waits until the run parked in its listen (its subscription is stored right after). */
+  /** Waits until the run parked in its listen: its subscription is stored before the row says so. */
   const listening = async (id: string): Promise<void> => {
     await api.until(id, ['waiting']);
-    await new Promise((r) => setTimeout(r, 200));
   };
 
   it('completes a listen when POST /events sends the matching event, and keeps waiting for others', async () => {

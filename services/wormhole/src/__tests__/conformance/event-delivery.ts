@@ -1,7 +1,7 @@
 /**
  * Publishing CloudEvents to a run that waits in a listen, as the conformance steps and the spec
  * examples do: events that arrive before a listen's subscription exists are not kept, so each is
- * posted once the run listens, and its delivery is awaited before the next.
+ * posted once the run waits, and its delivery is awaited before the next.
  */
 import type { Api, EventView } from '../engine-harness';
 
@@ -10,16 +10,12 @@ const TIMEOUT_MS = 10_000;
 
 const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Waits until the run has started a listen (or ended), and its subscription is stored. */
+/**
+ * Waits until the run waits (or ended). The worker stores a listen's subscription before the
+ * execution row says `waiting`, so an event posted from then on is delivered.
+ */
 export async function untilListening(api: Api, executionId: string): Promise<void> {
-  for (const deadline = Date.now() + TIMEOUT_MS; ; await pause(25)) {
-    const history = await api.items<EventView>(`/executions/${executionId}/events`);
-    if (history.some((e) => e.type === 'io.wormhole.listen.started')) break;
-    if (ENDED.includes((await api.execution(executionId)).status)) return;
-    if (Date.now() > deadline) throw new Error('the run did not start listening');
-  }
-  // The subscription is stored right after its listen.started is appended.
-  await pause(200);
+  await api.until(executionId, ['waiting', ...ENDED], TIMEOUT_MS);
 }
 
 /**

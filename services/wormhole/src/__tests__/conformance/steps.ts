@@ -151,9 +151,8 @@ step('the workflow is executed', async (world) => {
 step('the workflow is started', async (world) => {
   const id = await start(world);
   if (id === undefined) return;
+  // The worker stores a listen's subscription before the row says `waiting`: events posted now are delivered.
   await settle(world, id, ['waiting', ...ENDED]);
-  // The listen's subscription is stored right after its listen.started is appended.
-  if (world.execution?.status === 'waiting') await new Promise((r) => setTimeout(r, 200));
 });
 
 /**
