@@ -19,6 +19,26 @@ describe('MicroBatcher', () => {
     expect(batches).toEqual([[0, 1], [2, 3], [4]]);
   });
 
+  it('gathers what arrives over several turns while a write is in progress into the next batch', async () => {
+    const batches: number[][] = [];
+    let release: () => void = () => undefined;
+    const batcher = new MicroBatcher<number>(async (items) => {
+      batches.push([...items]);
+      if (items[0] === 1) await new Promise<void>((resolve) => (release = resolve));
+    });
+    const first = batcher.add(1);
+    await new Promise((resolve) => setImmediate(resolve)); // [1] is being written
+    const later: Promise<void>[] = [];
+    for (const n of [2, 3, 4]) {
+      later.push(batcher.add(n));
+      await new Promise((resolve) => setImmediate(resolve)); // each in a turn of its own
+    }
+    expect(batches).toEqual([[1]]);
+    release();
+    await Promise.all([first, ...later]);
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+  });
+
   it("rejects every add of a failed batch with the flush's error, and carries on", async () => {
     let fail = true;
     const batcher = new MicroBatcher<number>(() => (fail ? Promise.reject(new Error('down')) : Promise.resolve()));
