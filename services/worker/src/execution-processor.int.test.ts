@@ -1,10 +1,4 @@
-import type {
-  Database,
-  EngineEvent,
-  EventStream,
-  EventSubscriptionRepository,
-  StepRunRepository,
-} from '@wormhole/interfaces';
+import type { Database, EngineEvent, EventStream, JsonValue } from '@wormhole/interfaces';
 import { childIdempotencyKey, engineEvent, executionStartedEvent } from '@wormhole/interfaces';
 import { JqWasmEvaluator } from '@wormhole/dsl';
 import { MemoryLogger, NoopMetrics } from '@wormhole/platform';
@@ -41,20 +35,35 @@ class RecordingStream implements EventStream {
   }
 }
 
-/** The database, with subscription writes failing while `failing` is set (a worker dying before storing it). */
-function withFailingSubscriptionWrites(db: Database, failing: { on: boolean }): Database {
-  const subscriptions: EventSubscriptionRepository = Object.create(db.subscriptions) as EventSubscriptionRepository;
-  subscriptions.put = (subscription) =>
-    failing.on ? Promise.reject(new Error('worker died')) : db.subscriptions.put(subscription);
-  return Object.create(db, { subscriptions: { value: subscriptions } }) as Database;
+type Method = (...args: unknown[]) => Promise<unknown>;
+
+/** The database with one repository method failing while `failing.on` is set (a worker dying mid-write). */
+function dyingOn<K extends keyof Database>(
+  db: Database,
+  repository: K,
+  method: keyof Database[K] & string,
+  failing: { on: boolean },
+): Database {
+  const original = db[repository] as unknown as Record<string, Method>;
+  const patched = Object.create(original) as Record<string, Method>;
+  patched[method] = (...args) =>
+    failing.on ? Promise.reject(new Error('worker died')) : original[method]!.apply(original, args);
+  return Object.create(db, { [repository]: { value: patched } }) as Database;
 }
 
-/** The database, with step-run writes failing while `failing` is set (a worker dying mid-write). */
-function withFailingStepWrites(db: Database, failing: { on: boolean }): Database {
-  const steps: StepRunRepository = Object.create(db.steps) as StepRunRepository;
-  steps.upsert = (tenantId, step) =>
-    failing.on ? Promise.reject(new Error('worker died')) : db.steps.upsert(tenantId, step);
-  return Object.create(db, { steps: { value: steps } }) as Database;
+/** A workflow of `tasks` registered for tenant acme, one execution of it and that execution's start event. */
+async function startedRun(db: Database, name: string, tasks: JsonValue[]) {
+  const workflow = await db.workflows.create('acme', {
+    name,
+    spec_version: '1.0.0',
+    definition: { document: { dsl: '1.0.0', namespace: 't', name, version: '1.0.0' }, do: tasks },
+  });
+  const { execution } = await db.executions.create('acme', {
+    workflow_id: workflow.id,
+    workflow_version: 1,
+    input: {},
+  });
+  return { workflow, execution, started: executionStartedEvent({ ...execution, input: {} }, '/test') };
 }
 
 describe('ExecutionProcessor: a redelivered event whose rows were never written', () => {
@@ -81,28 +90,17 @@ describe('ExecutionProcessor: a redelivered event whose rows were never written'
 
   it('repairs the same step rows, re-sends only what the run still waits for, and goes on', async () => {
     const db = embedded.db;
-    const workflow = await db.workflows.create('acme', {
-      name: 'repair',
-      spec_version: '1.0.0',
-      definition: {
-        document: { dsl: '1.0.0', namespace: 't', name: 'repair', version: '1.0.0' },
-        do: [
-          { greet: { set: { hi: true } } },
-          { fetch: { call: 'http', with: { method: 'get', endpoint: 'http://x' } } },
-        ],
-      },
-    });
-    const { execution } = await db.executions.create('acme', {
-      workflow_id: workflow.id,
-      workflow_version: 1,
-      input: {},
-    });
-    const started = executionStartedEvent({ ...execution, input: {} }, '/test');
+    const { execution, started } = await startedRun(db, 'repair', [
+      { greet: { set: { hi: true } } },
+      { fetch: { call: 'http', with: { method: 'get', endpoint: 'http://x' } } },
+    ]);
 
     // The first worker appends the history, then dies writing the step rows.
     const failing = { on: true };
     const first = new RecordingStream();
-    await expect(processor(withFailingStepWrites(db, failing), first).process(started)).rejects.toThrow('worker died');
+    await expect(processor(dyingOn(db, 'steps', 'upsert', failing), first).process(started)).rejects.toThrow(
+      'worker died',
+    );
     expect(first.published).toEqual([]);
     expect(await db.steps.listByExecution('acme', execution.id)).toEqual([]);
 
@@ -133,7 +131,7 @@ describe('ExecutionProcessor: a redelivered event whose rows were never written'
       output: { ok: 1 },
     });
     await expect(
-      processor(withFailingStepWrites(db, failing), new RecordingStream()).process(completed),
+      processor(dyingOn(db, 'steps', 'upsert', failing), new RecordingStream()).process(completed),
     ).rejects.toThrow('worker died');
     failing.on = false;
     await processor(db, new RecordingStream()).process(completed);
@@ -223,20 +221,9 @@ describe('ExecutionProcessor: a redelivered event whose rows were never written'
 
   it('stores the subscription of a listen when its start is redelivered after a crash, before the row says waiting', async () => {
     const db = embedded.db;
-    const workflow = await db.workflows.create('acme', {
-      name: 'listener',
-      spec_version: '1.0.0',
-      definition: {
-        document: { dsl: '1.0.0', namespace: 't', name: 'listener', version: '1.0.0' },
-        do: [{ wait: { listen: { to: { one: { with: { type: 'com.example.paid' } } } } } }],
-      },
-    });
-    const { execution } = await db.executions.create('acme', {
-      workflow_id: workflow.id,
-      workflow_version: 1,
-      input: {},
-    });
-    const started = executionStartedEvent({ ...execution, input: {} }, '/test');
+    const { execution, started } = await startedRun(db, 'listener', [
+      { wait: { listen: { to: { one: { with: { type: 'com.example.paid' } } } } } },
+    ]);
     const mine = async () =>
       (await db.subscriptions.listByTenant('acme')).filter((x) => x.execution_id === execution.id);
 
@@ -244,7 +231,7 @@ describe('ExecutionProcessor: a redelivered event whose rows were never written'
     // or a client that saw it and posted its event would lose it.
     const failing = { on: true };
     await expect(
-      processor(withFailingSubscriptionWrites(db, failing), new RecordingStream()).process(started),
+      processor(dyingOn(db, 'subscriptions', 'put', failing), new RecordingStream()).process(started),
     ).rejects.toThrow('worker died');
     expect((await db.executions.get('acme', execution.id)).status).not.toBe('waiting');
     expect(await mine()).toEqual([]);
