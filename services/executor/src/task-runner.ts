@@ -13,10 +13,20 @@ import type {
 import { dslError, engineEvent, ensureError } from '@wormhole/interfaces';
 import type { RevealedSecrets } from '@wormhole/dsl';
 import { concealSecrets, revealSecrets } from '@wormhole/dsl';
+import { RecentOutcomes } from './recent-outcomes';
 import type { TaskExecutorRegistry } from './tasks/registry';
 import { taskKind } from './tasks/registry';
 
 const SOURCE = 'wormhole/executor';
+
+type Report = EngineEventOf<'io.wormhole.task.completed' | 'io.wormhole.task.failed'>;
+
+/**
+ * How long and how much of the reported outcomes are remembered: enough for the reconciler's
+ * catch-up after the transport lost messages (seconds) at any throughput, small next to the
+ * process (outcomes over 256 KiB are not kept; 32 MiB in all).
+ */
+const RECENT_OUTCOMES = { keepMs: 120_000, maxOutcomeBytes: 256 * 1024, maxTotalBytes: 32 * 1024 * 1024 };
 
 export interface TaskRunnerSettings {
   /** Attempts at a step whose failures are transient (no response) before it fails for good. */
@@ -37,6 +47,7 @@ export interface TaskRunnerSettings {
  */
 export class TaskRunner {
   private readonly inFlight = new Map<string, Set<AbortController>>();
+  private readonly recent = new RecentOutcomes<Report>(RECENT_OUTCOMES);
 
   constructor(
     private readonly registry: TaskExecutorRegistry,
@@ -47,12 +58,35 @@ export class TaskRunner {
   ) {}
 
   async run(event: EngineEventOf<'io.wormhole.task.requested'>): Promise<void> {
+    const earlier = this.recent.find(event.id);
+    if (earlier !== undefined) {
+      // The same request again (its outcome may have been lost with the transport): the step is
+      // not run twice; its outcome, already obtained or on its way, is published again under the
+      // same id, which the history ignores if the first one arrived.
+      const report = await earlier;
+      this.logger.info('a repeated task request answered with the outcome already obtained', {
+        tenant_id: event.tenantid,
+        execution_id: event.executionid,
+        task: event.data.task_path,
+        reported: report !== undefined,
+      });
+      if (report !== undefined) await this.stream.publish(report);
+      return;
+    }
+    const outcome = this.obtain(event);
+    this.recent.track(event.id, outcome);
+    const report = await outcome;
+    if (report !== undefined) await this.stream.publish(report);
+  }
+
+  /** Runs the task to its final outcome (nothing when cancelled or reported later by someone else). */
+  private async obtain(event: EngineEventOf<'io.wormhole.task.requested'>): Promise<Report | undefined> {
     const controller = new AbortController();
     const running = this.inFlight.get(event.executionid) ?? new Set<AbortController>();
     running.add(controller);
     this.inFlight.set(event.executionid, running);
     try {
-      await this.runAttempts(event, controller.signal);
+      return await this.runAttempts(event, controller.signal);
     } finally {
       running.delete(controller);
       if (running.size === 0) this.inFlight.delete(event.executionid);
@@ -64,7 +98,10 @@ export class TaskRunner {
     for (const controller of this.inFlight.get(executionId) ?? []) controller.abort();
   }
 
-  private async runAttempts(event: EngineEventOf<'io.wormhole.task.requested'>, signal: AbortSignal): Promise<void> {
+  private async runAttempts(
+    event: EngineEventOf<'io.wormhole.task.requested'>,
+    signal: AbortSignal,
+  ): Promise<Report | undefined> {
     const { data } = event;
     const kind = taskKind(data.task);
     const log = this.logger.child({
@@ -106,7 +143,7 @@ export class TaskRunner {
       );
       if (signal.aborted) {
         log.info('task aborted: execution cancelled');
-        return;
+        return undefined;
       }
       if (outcome.kind === 'retryable' && attempt < this.settings.maxAttempts) {
         log.warn('task failed transiently; retrying', {
@@ -120,9 +157,8 @@ export class TaskRunner {
         continue;
       }
       timer({ outcome: outcome.kind });
-      if (outcome.kind === 'deferred') return; // reported later by whoever finishes it
-      await this.report(event, outcome, attempt, Date.now() - started);
-      return;
+      if (outcome.kind === 'deferred') return undefined; // reported later by whoever finishes it
+      return this.report(event, outcome, attempt, Date.now() - started);
     }
   }
 
@@ -132,36 +168,44 @@ export class TaskRunner {
     return { value: value as JsonObject, revealed };
   }
 
-  private async report(
+  /** The event that reports the final outcome (published by the caller). */
+  private report(
     event: EngineEventOf<'io.wormhole.task.requested'>,
     outcome: Exclude<TaskOutcome, { kind: 'deferred' }>,
     attempt: number,
     durationMs: number,
-  ): Promise<void> {
+  ): Report {
     const base = ref(event.data);
     if (outcome.kind === 'completed') {
-      await this.publish(event, 'io.wormhole.task.completed', {
+      return outcomeEvent(event, 'io.wormhole.task.completed', {
         ...base,
         attempt,
         output: outcome.output,
         duration_ms: durationMs,
       });
-    } else {
-      const retryable = outcome.kind === 'retryable';
-      await this.publish(event, 'io.wormhole.task.failed', { ...base, attempt, error: outcome.error, retryable });
     }
+    const retryable = outcome.kind === 'retryable';
+    return outcomeEvent(event, 'io.wormhole.task.failed', { ...base, attempt, error: outcome.error, retryable });
   }
 
-  private publish<K extends 'io.wormhole.task.completed' | 'io.wormhole.task.failed' | 'io.wormhole.task.retrying'>(
+  private publish(
     cause: EngineEventOf<'io.wormhole.task.requested'>,
-    type: K,
-    data: EngineEventPayloads[K],
+    type: 'io.wormhole.task.retrying',
+    data: EngineEventPayloads['io.wormhole.task.retrying'],
   ): Promise<void> {
-    // Outcome ids derive from the request and attempt, so a step run twice (redelivery after a
-    // crash) reports one outcome; the history ignores the repeated id.
-    const id = `${cause.id}.${type.slice('io.wormhole.task.'.length)}.${data.attempt}`;
-    return this.stream.publish(engineEvent(type, SOURCE, cause, data, { id }));
+    return this.stream.publish(outcomeEvent(cause, type, data));
   }
+}
+
+function outcomeEvent<K extends 'io.wormhole.task.completed' | 'io.wormhole.task.failed' | 'io.wormhole.task.retrying'>(
+  cause: EngineEventOf<'io.wormhole.task.requested'>,
+  type: K,
+  data: EngineEventPayloads[K],
+): EngineEventOf<K> {
+  // Outcome ids derive from the request and attempt, so a step run twice (redelivery after a
+  // crash) reports one outcome; the history ignores the repeated id.
+  const id = `${cause.id}.${type.slice('io.wormhole.task.'.length)}.${data.attempt}`;
+  return engineEvent(type, SOURCE, cause, data, { id });
 }
 
 function ref(data: EngineEventOf<'io.wormhole.task.requested'>['data']): {
