@@ -6,7 +6,7 @@ import type {
   StoredEngineEvent,
   WorkflowDefinition,
 } from '@wormhole/interfaces';
-import { cloudEventKey, engineEvent } from '@wormhole/interfaces';
+import { WorkflowNotFoundError, cloudEventKey, engineEvent, scheduleCorrelationId } from '@wormhole/interfaces';
 
 const SOURCE = 'wormhole/router';
 
@@ -26,6 +26,14 @@ type Slots = readonly (JsonObject | null)[];
  * filter order) start one execution. A snapshot of the slots, saved after each event, keeps the
  * fold short; a repeated event (a redelivery after a crash between the append and the start, or
  * the same event posted again) folds the whole history to find the round it completed.
+ *
+ * The history goes with what it belongs to: deleting the workflow, deactivating it or giving it a
+ * new definition deletes the correlation histories of its versions (the workflow repository does,
+ * in the same write). A replica whose list of scheduled workflows is older than that change could
+ * still append to the old history afterwards, so each append is followed by a read of the
+ * workflow: when it is gone, inactive or at another version, the history is deleted and the event
+ * starts nothing. (Whichever comes second, the change's delete or this read, sees the other.)
+ * A set that never completes is kept until one of those changes: `all` has no time limit.
  */
 export class AllEventsCorrelation {
   constructor(private readonly db: Database) {}
@@ -50,6 +58,10 @@ export class AllEventsCorrelation {
       { id: `${record}.${cloudEventKey(event)}` },
     );
     const [appended] = await this.db.events.append(tenantId, record, [received]);
+    if (!(await this.stillCurrent(workflow))) {
+      await this.db.maintenance.deleteHistories(tenantId, [record]);
+      return undefined;
+    }
     const snapshot = appended ? await this.db.snapshots.load(tenantId, record) : undefined;
     // A snapshot from before this event folds only what came since; otherwise the whole history.
     const from =
@@ -68,11 +80,22 @@ export class AllEventsCorrelation {
     }
     return completed;
   }
+
+  /** Whether the workflow is still active at the version whose schedule matched. */
+  private async stillCurrent(workflow: WorkflowDefinition): Promise<boolean> {
+    try {
+      const current = await this.db.workflows.get(workflow.tenant_id, workflow.id);
+      return current.state === 'active' && current.version === workflow.version;
+    } catch (e) {
+      if (e instanceof WorkflowNotFoundError) return false;
+      throw e;
+    }
+  }
 }
 
 /** The history holding a workflow version's partial matches (a new version starts afresh). */
 export function recordId(workflow: WorkflowDefinition): string {
-  return `sched-all_${workflow.id}_v${workflow.version}`;
+  return scheduleCorrelationId(workflow.id, workflow.version);
 }
 
 /** One event folded into the slots: the round's events when it filled the last empty one. */

@@ -32,3 +32,20 @@ export function isScheduleIdempotencyKey(key: string): boolean {
 export function isReservedIdempotencyKey(key: string): boolean {
   return isChildIdempotencyKey(key) || isScheduleIdempotencyKey(key);
 }
+
+/**
+ * The history holding the events that matched some but not yet all of a `schedule.on.all`
+ * workflow version's filters (the worker's event correlation; no execution row has this id).
+ * Each version has its own: a new version starts afresh.
+ */
+export function scheduleCorrelationId(workflowId: string, version: number): string {
+  return `sched-all_${workflowId}_v${version}`;
+}
+
+/**
+ * The correlation histories of every version of a workflow up to `version`: what goes when the
+ * workflow is deleted, deactivated or given a new definition (its partial sets no longer count).
+ */
+export function scheduleCorrelationIds(workflowId: string, version: number): string[] {
+  return Array.from({ length: Math.max(0, version) }, (_, i) => scheduleCorrelationId(workflowId, i + 1));
+}

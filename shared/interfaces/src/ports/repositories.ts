@@ -26,10 +26,16 @@ export interface WorkflowRepository {
   list(tenantId: string, query: WorkflowListQuery): Promise<Page<WorkflowDefinition>>;
   /**
    * Applies the patch atomically; a new `definition` bumps `version` by exactly one, also under
-   * concurrent updates (no update is lost). `updated_at` always moves. @throws WorkflowNotFoundError
+   * concurrent updates (no update is lost). `updated_at` always moves. A new `definition` or
+   * `state: "inactive"` also removes the `schedule.on.all` correlation histories of every version
+   * (`scheduleCorrelationIds`): events that matched the old schedule no longer count.
+   * @throws WorkflowNotFoundError
    */
   update(tenantId: string, workflowId: string, patch: WorkflowPatch): Promise<WorkflowDefinition>;
-  /** Removes the workflow and its versions. @throws WorkflowNotFoundError */
+  /**
+   * Removes the workflow, its versions and the `schedule.on.all` correlation histories of its
+   * versions (`scheduleCorrelationIds`). @throws WorkflowNotFoundError
+   */
   delete(tenantId: string, workflowId: string): Promise<void>;
 }
 
@@ -157,6 +163,11 @@ export interface MaintenanceRepository {
    * so is one whose newest version dropped its `schedule`.
    */
   findScheduled(): Promise<WorkflowDefinition[]>;
+  /**
+   * Deletes these histories of the tenant, events and snapshot (the `schedule.on.all` correlation
+   * histories, which no execution row owns). Deleting a missing history is nothing.
+   */
+  deleteHistories(tenantId: string, historyIds: readonly string[]): Promise<void>;
 }
 
 export interface BackendHealth {

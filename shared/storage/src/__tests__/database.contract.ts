@@ -14,6 +14,7 @@ import { executionContract, maintenanceContract } from './contract/executions.co
 import { historyContract } from './contract/history.contract';
 import { apiKeyContract } from './contract/api-keys.contract';
 import { subscriptionContract } from './contract/subscriptions.contract';
+import { correlationHistoryContract } from './contract/correlation-histories.contract';
 
 export interface OpenedDatabase {
   readonly db: Database;
@@ -58,6 +59,7 @@ export function databaseContract(
     maintenanceContract(ctx);
     apiKeyContract(ctx);
     subscriptionContract(ctx);
+    correlationHistoryContract(ctx);
 
     it('close() is idempotent', async () => {
       // A second, throwaway database: closing the shared one would break the other tests.

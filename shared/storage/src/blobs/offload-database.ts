@@ -51,6 +51,7 @@ export function withBlobOffload(db: Database, codec: BlobCodec): Database {
           EXECUTION_FIELDS,
         ),
       findScheduled: () => db.maintenance.findScheduled(),
+      deleteHistories: (tenantId: string, ids: readonly string[]) => db.maintenance.deleteHistories(tenantId, ids),
     },
     health: async (): Promise<BackendHealth[]> => [...(await db.health()), await codec.health()],
     close: (): Promise<void> => db.close(),

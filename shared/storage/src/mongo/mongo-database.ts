@@ -12,6 +12,7 @@ import type { MongoSettings } from '../config';
 import type { StorageDeps } from '../deps';
 import type { ExecutionDoc, StepRunDoc, WorkflowDoc, WorkflowVersionDoc } from './documents';
 import { MongoExecutionRepository } from './execution-repository';
+import { MongoHistoryDeletion } from './history-deletion';
 import type { EventDoc, EventHeadDoc, SnapshotDoc } from './history-repositories';
 import { MongoEventRepository, MongoSnapshotRepository, MongoStepRunRepository } from './history-repositories';
 import type { SubscriptionDoc } from './subscription-repository';
@@ -42,15 +43,22 @@ export class MongoDatabase implements Database {
     private readonly client: MongoClient,
     private readonly db: Db,
   ) {
+    const histories = new MongoHistoryDeletion(
+      db.collection<EventDoc>('events'),
+      db.collection<EventHeadDoc>('event_heads'),
+      db.collection<SnapshotDoc>('snapshots'),
+    );
     this.workflows = new MongoWorkflowRepository(
       db.collection<WorkflowDoc>('workflows'),
       db.collection<WorkflowVersionDoc>('workflow_versions'),
+      histories,
     );
     this.executions = new MongoExecutionRepository(db.collection<ExecutionDoc>('executions'));
     // Unfinished executions are the executions' index, scheduled workflows the workflows'.
     this.maintenance = {
       findUnfinished: (updatedBefore, limit) => this.executions.findUnfinished(updatedBefore, limit),
       findScheduled: () => this.workflows.findScheduled(),
+      deleteHistories: (tenantId, ids) => histories.delete(tenantId, ids),
     };
     this.steps = new MongoStepRunRepository(db.collection<StepRunDoc>('step_runs'));
     this.events = new MongoEventRepository(

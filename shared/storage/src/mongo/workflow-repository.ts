@@ -8,8 +8,9 @@ import type {
   WorkflowPatch,
   WorkflowRepository,
 } from '@wormhole/interfaces';
-import { WorkflowNotFoundError, newId } from '@wormhole/interfaces';
+import { WorkflowNotFoundError, newId, scheduleCorrelationIds } from '@wormhole/interfaces';
 import type { WorkflowDoc, WorkflowVersionDoc } from './documents';
+import type { MongoHistoryDeletion } from './history-deletion';
 import { literal, workflowFromDoc } from './documents';
 
 const versionId = (workflowId: string, version: number): string => `${workflowId}:${version}`;
@@ -18,6 +19,8 @@ export class MongoWorkflowRepository implements WorkflowRepository {
   constructor(
     private readonly workflows: Collection<WorkflowDoc>,
     private readonly versions: Collection<WorkflowVersionDoc>,
+    /** Drops the `schedule.on.all` correlation histories a delete, deactivation or new definition ends. */
+    private readonly histories: MongoHistoryDeletion,
   ) {}
 
   async create(tenantId: string, input: NewWorkflow): Promise<WorkflowDefinition> {
@@ -99,13 +102,17 @@ export class MongoWorkflowRepository implements WorkflowRepository {
     });
     if (!doc) throw new WorkflowNotFoundError(tenantId, workflowId);
     if (patch.definition !== undefined) await this.versions.insertOne(versionDoc(doc, doc.version, now));
+    if (patch.definition !== undefined || patch.state === 'inactive') {
+      await this.histories.delete(tenantId, scheduleCorrelationIds(workflowId, doc.version));
+    }
     return workflowFromDoc(doc);
   }
 
   async delete(tenantId: string, workflowId: string): Promise<void> {
-    const result = await this.workflows.deleteOne({ _id: workflowId, tenant_id: tenantId });
-    if (result.deletedCount === 0) throw new WorkflowNotFoundError(tenantId, workflowId);
+    const doc = await this.workflows.findOneAndDelete({ _id: workflowId, tenant_id: tenantId });
+    if (!doc) throw new WorkflowNotFoundError(tenantId, workflowId);
     await this.versions.deleteMany({ tenant_id: tenantId, workflow_id: workflowId });
+    await this.histories.delete(tenantId, scheduleCorrelationIds(workflowId, doc.version));
   }
 
   /**

@@ -4,6 +4,7 @@ import { EXECUTION_COLUMNS, executionFromRow, workflowFromRow } from './mappers'
 import type { Queryable } from './pool';
 import { queryRows } from './pool';
 import type { Tables } from './sql-names';
+import { deleteHistories } from './history-deletion';
 import { selectWorkflows } from './workflow-list';
 
 /** Cross-tenant housekeeping queries for the reconciler and the scheduler. */
@@ -27,6 +28,10 @@ export class PostgresMaintenanceRepository implements MaintenanceRepository {
   async findScheduled(): Promise<WorkflowDefinition[]> {
     const rows = await queryRows<WorkflowRow>(this.db, scheduledWorkflowsSql(this.t));
     return rows.map(workflowFromRow);
+  }
+
+  deleteHistories(tenantId: string, historyIds: readonly string[]): Promise<void> {
+    return deleteHistories(this.db, this.t, tenantId, historyIds);
   }
 }
 

@@ -7,7 +7,8 @@ import type {
   WorkflowPatch,
   WorkflowRepository,
 } from '@wormhole/interfaces';
-import { WorkflowNotFoundError, newId } from '@wormhole/interfaces';
+import { WorkflowNotFoundError, newId, scheduleCorrelationIds } from '@wormhole/interfaces';
+import { deleteHistories } from './history-deletion';
 import type { WorkflowRow } from './mappers';
 import { jsonParam, workflowFromRow } from './mappers';
 import type { ConnectionPool, Queryable } from './pool';
@@ -111,6 +112,9 @@ export class PostgresWorkflowRepository implements WorkflowRepository {
       } else {
         definition = await this.currentSpec(tx, row);
       }
+      if (patch.definition !== undefined || patch.state === 'inactive') {
+        await deleteHistories(tx, this.t, tenantId, scheduleCorrelationIds(workflowId, row.version));
+      }
       await this.audit(tx, tenantId, {
         workflowId,
         action: 'updated',
@@ -123,13 +127,15 @@ export class PostgresWorkflowRepository implements WorkflowRepository {
 
   async delete(tenantId: string, workflowId: string): Promise<void> {
     await withTransaction(this.pool, async (tx) => {
-      // Versions go with it (ON DELETE CASCADE); executions stay, they refer to it by id only.
+      // Versions go with it (ON DELETE CASCADE), and its correlation histories; executions stay, they
+      // refer to it by id only.
       const [row] = await queryRows<{ version: number }>(
         tx,
         `DELETE FROM ${this.t.workflows} WHERE tenant_id = $1 AND id = $2 RETURNING version`,
         [tenantId, workflowId],
       );
       if (!row) throw new WorkflowNotFoundError(tenantId, workflowId);
+      await deleteHistories(tx, this.t, tenantId, scheduleCorrelationIds(workflowId, row.version));
       await this.audit(tx, tenantId, { workflowId, action: 'deleted', version: row.version, fields: [] });
     });
   }

@@ -16,6 +16,7 @@ import {
   RedisSnapshotRepository,
   RedisStepRunRepository,
 } from './history-repositories';
+import { deleteHistories } from './history-deletion';
 import type { StorageKeys } from './keys';
 import { storageKeys } from './keys';
 import { RedisSubscriptionRepository } from './subscription-repository';
@@ -51,6 +52,7 @@ export class RedisDatabase implements Database {
     this.maintenance = {
       findUnfinished: (updatedBefore, limit) => this.executions.findUnfinished(updatedBefore, limit),
       findScheduled: () => this.workflows.findScheduled(),
+      deleteHistories: (tenantId, ids) => deleteHistories(redis, keys, tenantId, ids),
     };
     this.steps = new RedisStepRunRepository(redis, keys);
     this.events = new RedisEventRepository(redis, keys);

@@ -9,7 +9,8 @@ import type {
   WorkflowRepository,
   WorkflowState,
 } from '@wormhole/interfaces';
-import { WorkflowNotFoundError, newId } from '@wormhole/interfaces';
+import { WorkflowNotFoundError, newId, scheduleCorrelationIds } from '@wormhole/interfaces';
+import { deleteHistories } from './history-deletion';
 import type { StorageKeys } from './keys';
 import { Script } from './scripts';
 
@@ -127,12 +128,20 @@ export class RedisWorkflowRepository implements WorkflowRepository {
     ]);
     if (!Array.isArray(updated)) throw new WorkflowNotFoundError(tenantId, workflowId);
     // The script returns the hash as it left it: reading it again could see a later update.
-    return fromHash(workflowId, pairsToRecord(updated as string[]));
+    const workflow = fromHash(workflowId, pairsToRecord(updated as string[]));
+    if (patch.definition !== undefined || patch.state === 'inactive') {
+      await deleteHistories(this.redis, this.keys, tenantId, scheduleCorrelationIds(workflowId, workflow.version));
+    }
+    return workflow;
   }
 
   async delete(tenantId: string, workflowId: string): Promise<void> {
-    const found = await DELETE.run(this.redis, this.indexKeys(tenantId, workflowId, 'delete'), [tenantId, workflowId]);
-    if (found === 0) throw new WorkflowNotFoundError(tenantId, workflowId);
+    const version = await DELETE.run(this.redis, this.indexKeys(tenantId, workflowId, 'delete'), [
+      tenantId,
+      workflowId,
+    ]);
+    if (version === 0) throw new WorkflowNotFoundError(tenantId, workflowId);
+    await deleteHistories(this.redis, this.keys, tenantId, scheduleCorrelationIds(workflowId, Number(version)));
   }
 
   private indexKeys(tenantId: string, id: string, op: 'create' | 'update' | 'delete'): string[] {
