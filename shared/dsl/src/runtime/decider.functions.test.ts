@@ -84,7 +84,7 @@ do:
     expect(r.receive(started({})).state.error).toMatchObject({ type: DSL_ERROR_TYPES.validation.type });
   });
 
-  it('faults with a configuration error for an undeclared function and for catalog functions', () => {
+  it('faults with a configuration error for an undeclared function and for a function of an undeclared catalog', () => {
     const undeclared = run(`
 do:
   - getPet:
@@ -101,7 +101,7 @@ do:
 `).receive(started({}));
     expect(catalog.state.error).toMatchObject({
       type: DSL_ERROR_TYPES.configuration.type,
-      detail: expect.stringContaining('use.catalogs is not supported'),
+      detail: expect.stringContaining("no catalog named 'default' in use.catalogs"),
     });
   });
 });

@@ -111,12 +111,27 @@ do:
     });
   });
 
-  it('refuses an external schema with a configuration error (fetching it would be I/O in the decider)', () => {
+  it('asks the executor for an external schema before the first task (decider.resources.test.ts follows it)', () => {
     const r = run(`
 input:
   schema:
     resource:
       endpoint: https://example.com/schema.json
+do:
+  - echo:
+      set: {}
+`);
+    const first = r.receive(started({}));
+    expect(first.state.error).toBeUndefined();
+    expect(r.last('io.wormhole.task.requested').data).toMatchObject({ task_path: '/@resources' });
+  });
+
+  it('refuses a schema resource whose endpoint is an expression with a configuration error (not resolved before the run)', () => {
+    const r = run(`
+input:
+  schema:
+    resource:
+      endpoint: '\${ "https://example.com/" + .name }'
 do:
   - echo:
       set: {}

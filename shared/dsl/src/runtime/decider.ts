@@ -9,6 +9,8 @@ import { applyEvent } from './fold';
 import type { StepContext } from './scope';
 import type { ExecutionState, TaskRun } from './state';
 import { OWN_EVENT_ID } from './task-events';
+import { requestResources } from './resource-requests';
+import { MAX_RESOURCE_ROUNDS } from './resources';
 import { finishTask, propagateFailure, resumeTask, retryTask, runTask, startWorkflow, timedOut } from './tasks';
 
 export interface DecideOptions {
@@ -125,13 +127,23 @@ function nextStep(ctx: StepContext): EventDraft[] {
   if (status !== 'running' && status !== 'waiting') return [];
   const expired = timedOut(ctx);
   if (expired.length > 0) return expired;
-  if (ctx.state.tasks.length === 0) return status === 'running' ? startWorkflow(ctx) : [];
+  if (ctx.state.tasks.length === 0) return status === 'running' ? resolveThenStart(ctx) : [];
   for (const run of ctx.state.tasks) {
     if (ctx.state.tasks.some((inner) => isWithin(inner.path, run.path))) continue;
     const drafts = stepRun(ctx, run);
     if (drafts.length > 0) return drafts;
   }
   return [];
+}
+
+/** Before the first task, the external documents the run needs are fetched by the executor (`resources.ts`). */
+function resolveThenStart(ctx: StepContext): EventDraft[] {
+  if (ctx.state.resolving !== undefined) return [];
+  if ((ctx.state.resourceRounds ?? 0) < MAX_RESOURCE_ROUNDS) {
+    const requested = requestResources(ctx);
+    if (requested.length > 0) return requested;
+  }
+  return startWorkflow(ctx);
 }
 
 function stepRun(ctx: StepContext, run: TaskRun): EventDraft[] {
@@ -165,7 +177,9 @@ function sameProgress(next: ExecutionState, current: ExecutionState): boolean {
     next.status === current.status &&
     next.tasks === current.tasks &&
     next.context === current.context &&
-    next.deadline === current.deadline
+    next.deadline === current.deadline &&
+    next.resolving === current.resolving &&
+    next.resources === current.resources
   );
 }
 

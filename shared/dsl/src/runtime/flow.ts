@@ -60,7 +60,7 @@ export function startTask(ctx: StepContext, entry: TaskEntry, carry: Carry): Eve
     if (definition.if !== undefined && !evaluateCondition(ctx.evaluator, definition.if, carry.output, args)) {
       return undefined;
     }
-    validated(definition.input?.schema, carry.output, 'input');
+    validated(definition.input?.schema, carry.output, 'input', undefined, ctx.state.resources);
     const from = definition.input?.from;
     const input = from === undefined ? carry.output : evaluateField(ctx.evaluator, from, carry.output, args);
     return [
@@ -197,7 +197,7 @@ export function completeWorkflow(ctx: StepContext, carry: Carry): EventDraft[] {
       as === undefined
         ? carry.output
         : evaluateField(ctx.evaluator, as, carry.output, workflowArguments(ctx, carry.context));
-    validated(ctx.document.output?.schema, output, 'output', '/output/schema');
+    validated(ctx.document.output?.schema, output, 'output', '/output/schema', ctx.state.resources);
     return [draft('io.wormhole.execution.completed', { output })];
   } catch (e) {
     return [draft('io.wormhole.execution.faulted', { error: faultOf(e, '/output/as') })];

@@ -1,5 +1,15 @@
-import type { EngineEvent, EngineEventOf, EngineEventType, StoredEngineEvent } from '@wormhole/interfaces';
-import { cloudEventKey, isTerminalStatus } from '@wormhole/interfaces';
+import type {
+  DslError,
+  EngineEvent,
+  EngineEventOf,
+  EngineEventType,
+  JsonObject,
+  JsonValue,
+  StoredEngineEvent,
+} from '@wormhole/interfaces';
+import { cloudEventKey, dslError, isTerminalStatus } from '@wormhole/interfaces';
+import type { ResolvedResource, ResourceKind } from './resources';
+import { RESOURCES_PATH } from './resources';
 import { listenMovedOn, listenSatisfied } from './listen';
 import { isWithin, listPointerOf } from './document';
 import type { TaskType } from './document';
@@ -35,18 +45,21 @@ const handlers: { readonly [K in EngineEventType]: Handler<K> } = {
   'io.wormhole.execution.completed': (state, event) =>
     isTerminalStatus(state.status)
       ? state
-      : { ...state, status: 'completed', output: event.data.output, tasks: [], ...completedAt(event) },
+      : { ...notResolving(state), status: 'completed', output: event.data.output, tasks: [], ...completedAt(event) },
   'io.wormhole.execution.faulted': (state, event) =>
     isTerminalStatus(state.status)
       ? state
-      : { ...state, status: 'faulted', error: event.data.error, tasks: [], ...completedAt(event) },
+      : { ...notResolving(state), status: 'faulted', error: event.data.error, tasks: [], ...completedAt(event) },
   'io.wormhole.execution.cancelled': (state, event) =>
-    isTerminalStatus(state.status) ? state : { ...state, status: 'cancelled', ...completedAt(event) },
+    isTerminalStatus(state.status) ? state : { ...notResolving(state), status: 'cancelled', ...completedAt(event) },
   'io.wormhole.task.started': onTaskStarted,
-  'io.wormhole.task.requested': (state, event) =>
-    updateRun(state, event.data.task_path, ['started'], () => ({ phase: 'requested' })),
+  'io.wormhole.task.requested': (state, event) => {
+    if (event.data.task_path === RESOURCES_PATH) return isActive(state) ? resourcesRequested(state, event) : state;
+    return updateRun(state, event.data.task_path, ['started'], () => ({ phase: 'requested' }));
+  },
   'io.wormhole.task.completed': (state, event) => {
     const data = event.data;
+    if (data.task_path === RESOURCES_PATH) return resourcesAnswered(state, data.attempt, data.output);
     const next = updateRun(state, data.task_path, ['started', 'requested', 'resumed'], (run) =>
       data.attempt < run.attempt
         ? undefined
@@ -296,6 +309,7 @@ function onlyWaiting(tasks: readonly TaskRun[]): boolean {
 function onTaskFailed(state: ExecutionState, event: EngineEventOf<'io.wormhole.task.failed'>): ExecutionState {
   const data = event.data;
   if (!isActive(state)) return state;
+  if (data.task_path === RESOURCES_PATH) return resourcesAnswered(state, data.attempt, undefined, data.error);
   const failed = { phase: 'failed' as const, error: data.error };
   const existing = state.tasks.find((run) => run.path === data.task_path);
   if (existing !== undefined) {
@@ -347,6 +361,65 @@ function updateRun(
     .filter((candidate) => !(dropInside && isWithin(candidate.path, path)))
     .map((candidate) => (candidate.path === path ? updated : candidate));
   return { ...state, tasks };
+}
+
+/** The executor is asked for the run's external documents (`resources.ts`): the run waits for them. */
+function resourcesRequested(state: ExecutionState, event: EngineEventOf<'io.wormhole.task.requested'>): ExecutionState {
+  if (state.resolving !== undefined) return state;
+  const asked = event.data.task.with;
+  const list = asked !== null && typeof asked === 'object' && !Array.isArray(asked) ? asked.resources : undefined;
+  const kinds: Record<string, ResourceKind> = {};
+  for (const item of Array.isArray(list) ? list : []) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item) || typeof item.uri !== 'string') continue;
+    kinds[item.uri] = item.kind === 'function' ? 'function' : 'schema';
+  }
+  return { ...state, resolving: { attempt: event.data.attempt, kinds } };
+}
+
+/**
+ * The executor's answer: each document asked for, or the error that kept it out (a failure of the
+ * whole fetch is every document's error). A document the answer leaves out is a runtime error.
+ */
+function resourcesAnswered(
+  state: ExecutionState,
+  attempt: number,
+  output: JsonValue | undefined,
+  failure?: DslError,
+): ExecutionState {
+  const resolving = state.resolving;
+  if (!isActive(state) || resolving === undefined || attempt < resolving.attempt) return state;
+  const answers = output !== null && typeof output === 'object' && !Array.isArray(output) ? output : {};
+  const resources: Record<string, ResolvedResource> = { ...state.resources };
+  for (const [uri, kind] of Object.entries(resolving.kinds)) {
+    const answer = answers[uri];
+    const document = answer !== null && typeof answer === 'object' && !Array.isArray(answer) ? answer : undefined;
+    if (failure === undefined && document !== undefined && 'document' in document) {
+      resources[uri] = { kind, document: document.document ?? null };
+      continue;
+    }
+    const error = isDslError(document?.error)
+      ? document.error
+      : (failure ?? dslError('runtime', { detail: `the executor did not answer for ${uri}` }));
+    resources[uri] = { kind, error };
+  }
+  const { resolving: _answered, ...rest } = state;
+  return { ...rest, resources, resourceRounds: (state.resourceRounds ?? 0) + 1, status: 'running' };
+}
+
+function isDslError(value: JsonValue | undefined): value is DslError & JsonObject {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    typeof value.type === 'string' &&
+    typeof value.status === 'number'
+  );
+}
+
+function notResolving(state: ExecutionState): ExecutionState {
+  if (state.resolving === undefined) return state;
+  const { resolving: _dropped, ...rest } = state;
+  return rest;
 }
 
 function completedAt(event: EngineEvent): { completedAt?: string } {

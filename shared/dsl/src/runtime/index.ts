@@ -35,3 +35,5 @@ export { decide, DEFAULT_RUNTIME, deterministicEventId } from './decider';
 export type { DecideOptions, Decision } from './decider';
 export { concealSecrets, declaredSecrets, revealSecrets, secretPlaceholders } from './secrets';
 export type { RevealedSecrets } from './secrets';
+export { RESOURCES_CALL, RESOURCES_PATH, catalogReference } from './resources';
+export type { ResourceKind, ResourceRequest, ResolvedResource, ResolvedResources } from './resources';

@@ -65,13 +65,15 @@ export function listenItemDone(ctx: StepContext, run: TaskRun, carry: Carry): Ev
   try {
     const as = iterator.output?.as;
     const output = as === undefined ? carry.output : evaluateField(ctx.evaluator, as, carry.output, args);
-    validated(iterator.output?.schema, output, 'output');
+    validated(iterator.output?.schema, output, 'output', undefined, ctx.state.resources);
     const exported = iterator.export?.as;
     const context =
       exported === undefined
         ? carry.context
         : exportedContext(evaluateField(ctx.evaluator, exported, output, { ...args, output, context: carry.context }));
-    if (context !== carry.context) validated(iterator.export?.schema, context, 'context');
+    if (context !== carry.context) {
+      validated(iterator.export?.schema, context, 'context', undefined, ctx.state.resources);
+    }
     const outputs = [...(listen.outputs ?? []), output];
     const ended = ends(ctx, entry, listen, listen.received, outputs, { ...args, context });
     return [moveOn(ctx, run, { kind: 'listen-item', output, ...(ended && { ended }) }, run.variables, context)];

@@ -10,6 +10,8 @@ import type {
   ParentTaskRef,
 } from '@wormhole/interfaces';
 import type { TaskType } from './document';
+import type { ResolvedResources, ResourceKind } from './resources';
+import { RESOURCES_PATH } from './resources';
 
 /**
  * Where one started task stands. `started`: running inline, or about to be handed over;
@@ -163,6 +165,15 @@ export interface ExecutionState {
   readonly completedAt?: string;
   /** The timer of the workflow's `timeout`, when it has one. */
   readonly deadline?: Deadline;
+  /**
+   * External documents the run uses (catalog functions, schema resources), by URI, as the
+   * executor fetched them before the first task (`resources.ts`). Absent when there are none.
+   */
+  readonly resources?: ResolvedResources;
+  /** The fetch of external documents asked of the executor and not answered yet: its attempt (round) and what it asked for. */
+  readonly resolving?: { readonly attempt: number; readonly kinds: Readonly<Record<string, ResourceKind>> };
+  /** Rounds of fetching done (a fetched function may need more documents). */
+  readonly resourceRounds?: number;
   /** Distinct events applied so far (duplicates excluded). */
   readonly eventCount: number;
   /** Highest history sequence applied; stored events at or below it are already in the state. */
@@ -212,7 +223,10 @@ export interface PendingWork {
 /** What the execution is waiting for (e.g. to cancel timers when it is cancelled). */
 export function pendingWork(state: ExecutionState): PendingWork {
   return {
-    tasks: state.tasks.filter((run) => run.phase === 'requested').map(({ path, attempt }) => ({ path, attempt })),
+    tasks: [
+      ...(state.resolving !== undefined ? [{ path: RESOURCES_PATH, attempt: state.resolving.attempt }] : []),
+      ...state.tasks.filter((run) => run.phase === 'requested').map(({ path, attempt }) => ({ path, attempt })),
+    ],
     timers: [
       ...(state.deadline !== undefined && state.deadline.fired === undefined
         ? [{ path: '', timerId: state.deadline.timerId }]

@@ -10,7 +10,7 @@ import type { EventDraft } from './events';
 import type { ExpressionArguments } from './expressions';
 import { evaluateCondition, evaluateField, evaluateValue } from './expressions';
 import { resolveAuthenticationReferences } from './authentications';
-import { resolveFunctionCall } from './functions';
+import { functionOutputSchemas, resolveFunctionCall } from './functions';
 import { runFor, runFork } from './composites';
 import { emitEvent } from './emit';
 import { foreachOf, startListen } from './listen';
@@ -38,7 +38,7 @@ export function startWorkflow(ctx: StepContext): EventDraft[] {
   let input: JsonValue;
   let deadline: EventDraft[];
   try {
-    validated(ctx.document.input?.schema, ctx.state.input, 'input', '/input/schema');
+    validated(ctx.document.input?.schema, ctx.state.input, 'input', '/input/schema', ctx.state.resources);
     input = from === undefined ? ctx.state.input : evaluateField(ctx.evaluator, from, ctx.state.input, args);
   } catch (e) {
     return [draft('io.wormhole.execution.faulted', { error: faultOf(e, '/input/from') })];
@@ -146,13 +146,22 @@ export function finishTask(ctx: StepContext, run: TaskRun): EventDraft[] {
   let output: JsonValue;
   let context: JsonObject;
   try {
+    // A custom function's own output.schema holds for what it returned, before the caller's transforms.
+    if (entry.type === 'call') {
+      const definition = entry.definition as unknown as JsonObject;
+      for (const schema of functionOutputSchemas(ctx.document, definition, ctx.state.resources)) {
+        validated(schema, raw, 'output', undefined, ctx.state.resources);
+      }
+    }
     output = outputConfig?.as === undefined ? raw : evaluateField(ctx.evaluator, outputConfig.as, raw, args);
-    validated(outputConfig?.schema, output, 'output');
+    validated(outputConfig?.schema, output, 'output', undefined, ctx.state.resources);
     context =
       exportConfig?.as === undefined
         ? ctx.state.context
         : exportedContext(evaluateField(ctx.evaluator, exportConfig.as, output, { ...args, output }));
-    if (context !== ctx.state.context) validated(exportConfig?.schema, context, 'context');
+    if (context !== ctx.state.context) {
+      validated(exportConfig?.schema, context, 'context', undefined, ctx.state.resources);
+    }
   } catch (e) {
     return [taskFailed(ctx, run, run.attempt, faultOf(e, run.path), ctx.state.context)];
   }
@@ -261,7 +270,14 @@ const FLOW_FIELDS: ReadonlySet<string> = new Set(['if', 'input', 'output', 'expo
 function requestTask(ctx: StepContext, entry: TaskEntry, run: TaskRun, args: ExpressionArguments): EventDraft {
   const definition = Object.fromEntries(Object.entries(entry.definition).filter(([key]) => !FLOW_FIELDS.has(key)));
   // A custom function runs as the task it is, on the caller's `with` as its input.
-  const called = resolveFunctionCall(ctx.document, definition as JsonObject, ctx.evaluator, run.input, args);
+  const called = resolveFunctionCall(
+    ctx.document,
+    definition as JsonObject,
+    ctx.evaluator,
+    run.input,
+    args,
+    ctx.state.resources,
+  );
   const input = called?.input ?? run.input;
   const withPolicies = resolveAuthenticationReferences(ctx.document, called?.definition ?? (definition as JsonObject));
   const task = evaluateValue(ctx.evaluator, withPolicies, input, { ...args, input });
