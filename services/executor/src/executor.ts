@@ -19,6 +19,7 @@ import { OpenApiCallExecutor } from './tasks/openapi-call-executor';
 import { ScriptRunExecutor, ShellRunExecutor } from './tasks/run-process-executor';
 import { RunWorkflowExecutor } from './tasks/run-workflow-executor';
 import { TaskExecutorRegistry } from './tasks/registry';
+import { ResourceFetchExecutor } from './tasks/resource-fetch-executor';
 import { TimerLoop } from './timer-loop';
 
 export interface ExecutorDeps {
@@ -49,6 +50,7 @@ export async function startExecutor(deps: ExecutorDeps): Promise<RunningExecutor
   const registry = new TaskExecutorRegistry([
     new HttpCallExecutor(http),
     new OpenApiCallExecutor(http),
+    new ResourceFetchExecutor(http),
     new ShellRunExecutor(config.processes),
     new ScriptRunExecutor(config.processes),
     new RunWorkflowExecutor(deps.db, deps.stream),
