@@ -86,6 +86,34 @@ describe('validateWorkflowDocument', () => {
     expect(loose.details).toEqual([{ path: '/evaluate/mode', message: expect.stringContaining('"loose"') as string }]);
   });
 
+  it('accepts calls of declared catalogs and refuses an undeclared catalog or an expression endpoint, at their path', () => {
+    const catalogued = (catalogs: unknown, call: string, dsl = '1.0.0'): Record<string, unknown> => ({
+      ...doc([{ log: { call, with: { message: 'hi', note: { call: 'x:1@nowhere' } } } }], dsl),
+      use: { catalogs },
+    });
+    const declared = {
+      global: { endpoint: { uri: 'https://catalog.example', authentication: { bearer: { token: 't' } } } },
+    };
+    for (const dsl of ['1.0.0', '1.0.3']) {
+      expect(() => validateWorkflowDocument(catalogued(declared, 'log:1.0.0@global', dsl))).not.toThrow();
+    }
+    const undeclared = errorOf(() => validateWorkflowDocument(catalogued(declared, 'log:1.0.0@other')));
+    expect(undeclared.details).toEqual([
+      {
+        path: '/do/0/log/call',
+        message: "calls 'log:1.0.0@other' from catalog 'other', which use.catalogs does not declare",
+      },
+    ]);
+    const fallback = errorOf(() => validateWorkflowDocument(catalogued({}, 'log:1.0.0@default')));
+    expect(fallback.details[0]?.message).toContain('declare it under use.catalogs.default');
+    const computed = errorOf(() =>
+      validateWorkflowDocument(catalogued({ global: { endpoint: '${ .catalog }' } }, 'log:1.0.0@global')),
+    );
+    expect(computed.details).toEqual([
+      { path: '/use/catalogs/global/endpoint', message: expect.stringContaining('literal URI') as string },
+    ]);
+  });
+
   it('accepts the schedules Wormhole runs and refuses an empty schedule.on.all and an invalid cron, at their path', () => {
     const scheduled = (schedule: unknown): Record<string, unknown> => ({
       ...doc([{ a: { set: { x: 1 } } }]),

@@ -2,6 +2,7 @@ import { validate as validateDsl100 } from '@serverlessworkflow/sdk';
 import { validate as validateDsl103 } from 'serverlessworkflow-sdk-1.0.3';
 import type { ErrorDetail, JsonObject } from '@wormhole/interfaces';
 import { ValidationError } from '@wormhole/interfaces';
+import { catalogProblems } from './catalog-references';
 import { unsupportedEvaluation } from './evaluation-settings';
 import { scheduleProblems } from '../schedule/schedule';
 
@@ -59,6 +60,7 @@ export function validateWorkflowDocument(doc: unknown): DocumentSummary {
   const unsupported = [
     ...unsupportedEvaluation(doc as Record<string, unknown>),
     ...scheduleProblems(doc as Record<string, unknown>),
+    ...catalogProblems(doc as Record<string, unknown>),
   ];
   if (unsupported.length > 0) {
     throw new ValidationError(
