@@ -90,29 +90,6 @@ Feature: Constructs Wormhole does not run
       message: "invalid workflow definition: /do/0/fetch/with/endpoint/authentication must have one of the properties: use, basic, bearer, digest, oauth2, oidc"
       """
 
-  Scenario: a schema given as an external resource faults with a configuration error
-    Given a workflow with definition:
-      """yaml
-      document: {dsl: '1.0.0', namespace: conformance, name: external-schema, version: '1.0.0'}
-      input:
-        schema:
-          format: json
-          resource:
-            endpoint: https://schemas.example/order.json
-      do:
-        - accept:
-            set:
-              ok: true
-      """
-    When the workflow is executed
-    Then the workflow should fault with error:
-      """yaml
-      type: https://serverlessworkflow.io/spec/1.0.0/errors/configuration
-      status: 400
-      detail: only inline schemas (input.schema.document) are supported
-      instance: /input/schema
-      """
-
   Scenario: an expression language other than jq is refused when the workflow is created
     Given a workflow with definition:
       """yaml

@@ -1,6 +1,6 @@
 /*
  * Local stand-ins for the public services the CTK features and the spec's examples call
- * (the Swagger petstore, httpbin, the Star Wars API, an OAuth2 authority), each an HTTP server on a free port of 127.0.0.1. Tests have no
+ * (the Swagger petstore, httpbin, the Star Wars API, an OAuth2 authority, a function catalog), each an HTTP server on a free port of 127.0.0.1. Tests have no
  * internet, and conformance must not depend on someone else's demo server being up: the runner
  * rewrites every `https://<public host>` in a definition to the stub standing in for that host
  * (`rewritePublicUrls`), keeping the path, so `https://petstore.swagger.io/v2/pet/1` is asked of
@@ -231,7 +231,53 @@ function authority(app: Express, ownOrigin: () => string): void {
   app.post('/realms/:realm/protocol/openid-connect/token', token);
 }
 
+/**
+ * A resource catalog (dsl.md, "Catalogs": `{endpoint}/functions/{name}/{version}/function.yaml`)
+ * with a `greet` function whose call is answered by the catalog itself, the same function behind
+ * basic authentication (`user`/`012345`, as in dsl.md's example) under `/private`, and JSON
+ * schemas under `/schemas` for `schema.resource`.
+ */
+function catalog(app: Express, ownOrigin: () => string): void {
+  const greet = (): string =>
+    [
+      'input:',
+      '  schema:',
+      '    document: {type: object, required: [name], properties: {name: {type: string}}}',
+      'output:',
+      '  schema:',
+      '    document: {type: object, required: [greeting]}',
+      'call: http',
+      'with:',
+      '  method: post',
+      `  endpoint: ${ownOrigin()}/greet`,
+      "  body: '${ {name: .name} }'",
+      '',
+    ].join('\n');
+  app.get('/functions/greet/1.0.0/function.yaml', (_req, res) => {
+    res.type('application/yaml').send(greet());
+  });
+  app.get('/private/functions/greet/1.0.0/function.yaml', (req, res) => {
+    if (req.headers.authorization !== `Basic ${Buffer.from('user:012345').toString('base64')}`) {
+      res.status(401).set('www-authenticate', 'Basic realm="catalog"').end();
+      return;
+    }
+    res.type('application/yaml').send(greet());
+  });
+  app.post('/greet', (req, res) => {
+    const { name } = req.body as { name?: unknown };
+    res.json({ greeting: `Hello, ${String(name)}!` });
+  });
+  app.get('/schemas/order.json', (_req, res) => {
+    res.json({
+      type: 'object',
+      required: ['id', 'quantity'],
+      properties: { quantity: { type: 'integer', minimum: 1 } },
+    });
+  });
+}
+
 const STUBBED: Record<string, (app: Express, ownOrigin: () => string) => void> = {
+  'https://catalog.example': catalog,
   'https://petstore.swagger.io': petstore,
   'https://httpbin.org': httpbin,
   'https://swapi.dev': swapi,
