@@ -129,7 +129,11 @@ describe.each(SETUPS)('use.catalogs on $name', (setup: BackendSetup) => {
   it('keeps using the document it fetched when the catalog changes and the engine restarts while the run waits', async () => {
     const workflow = await createWorkflow(api, 'catalog-pinned', {
       use: { catalogs: { local: { endpoint: catalog.url } } },
-      do: [{ pause: { wait: { seconds: 4 } } }, { hello: { call: 'greet:2.0.0@local', with: { name: 'Grace' } } }],
+      do: [
+        // Parked on an event rather than a timer, so however long the restart takes the call comes after it.
+        { pause: { listen: { to: { one: { with: { type: 'e2e.catalog.go' } } } } } },
+        { hello: { call: 'greet:2.0.0@local', with: { name: 'Grace' } } },
+      ],
     });
     catalog.salutation = 'Hello';
     const id = await api.execute(workflow);
@@ -140,6 +144,8 @@ describe.each(SETUPS)('use.catalogs on $name', (setup: BackendSetup) => {
     await engine.restart();
     ({ api } = engine);
     expect((await api.execution(id)).status).toBe('waiting'); // the call is still to come
+    const go = { specversion: '1.0', id: `go-${id}`, source: 'https://e2e.example', type: 'e2e.catalog.go', data: {} };
+    expect((await api.request('POST', '/events', go)).status).toBe(202);
     try {
       expect(await api.until(id)).toMatchObject({ status: 'completed', output: { greeting: 'Hello, Grace!' } });
     } finally {
