@@ -84,6 +84,36 @@ do:
     expect(r.receive(started({})).state.error).toMatchObject({ type: DSL_ERROR_TYPES.validation.type });
   });
 
+  it("checks the function's raw output against its output.schema, and refuses output.as on a function", () => {
+    const declared = (output: string): string => `
+use:
+  functions:
+    getPet:
+      output: ${output}
+      call: http
+      with: { method: get, endpoint: https://petstore.example/v2/pet/1 }
+do:
+  - getPet:
+      call: getPet
+      output:
+        as: .name
+`;
+    const schema = '{ schema: { document: { type: object, required: [name] } } }';
+    const ok = run(declared(schema));
+    ok.receive(started({}));
+    const done = ok.receive(external('io.wormhole.task.completed', { ...ref, attempt: 1, output: { name: 'rex' } }));
+    expect(done.state.output).toBe('rex');
+    const wrong = run(declared(schema));
+    wrong.receive(started({}));
+    const invalid = wrong.receive(external('io.wormhole.task.completed', { ...ref, attempt: 1, output: { id: 1 } }));
+    expect(invalid.state.error).toMatchObject({ type: DSL_ERROR_TYPES.validation.type, instance: '/do/0/getPet' });
+    const transformed = run(declared('{ as: .name }')).receive(started({}));
+    expect(transformed.state.error).toMatchObject({
+      type: DSL_ERROR_TYPES.configuration.type,
+      detail: expect.stringContaining('output.as and export on a function are not supported'),
+    });
+  });
+
   it('faults with a configuration error for an undeclared function and for a function of an undeclared catalog', () => {
     const undeclared = run(`
 do:

@@ -248,6 +248,28 @@ do:
     ]);
   });
 
+  it('a run cancelled while its documents are fetched waits for nothing more, and a late answer changes nothing', () => {
+    const r = run(CALLS_GREET);
+    r.receive(started({}));
+    const cancelled = r.receive(external('io.wormhole.execution.cancelled', { reason: 'no longer needed' }));
+    expect(cancelled.state.status).toBe('cancelled');
+    expect(pendingWork(r.state).tasks).toEqual([]);
+    const late = r.receive(answered(1, { [GREET_URI]: { document: GREET_FUNCTION } }));
+    expect(late.events).toEqual([]);
+    expect(late.state.resources).toBeUndefined();
+  });
+
+  it('a workflow that names no external document starts at once, with no fetch', () => {
+    const r = run(`
+do:
+  - echo:
+      set: { ok: true }
+`);
+    const done = r.receive(started({}));
+    expect(trace(done.events)).toEqual(['task.started echo', 'task.completed echo', 'execution.completed']);
+    expect(done.state.resources).toBeUndefined();
+  });
+
   it('reads GitHub and GitLab catalogs from their raw content', () => {
     const log = { name: 'log', version: '1.0.0', catalog: 'global' };
     expect(catalogFunctionUri('https://github.com/serverlessworkflow/catalog/tree/main', log)).toBe(
