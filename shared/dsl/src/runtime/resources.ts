@@ -69,7 +69,7 @@ export function missingResources(document: WorkflowDocument, resources: Resolved
     if (resolved.kind === 'function' && 'document' in resolved) roots.push(resolved.document);
   }
   for (const root of roots) {
-    walk(root, (key, value) => {
+    walkDefinitions(root, (key, value) => {
       if (key === 'call' && typeof value === 'string') {
         const reference = catalogReference(value);
         if (reference !== undefined) collect(functionRequest(document, reference));
@@ -82,16 +82,25 @@ export function missingResources(document: WorkflowDocument, resources: Resolved
   return [...found.values()];
 }
 
-function walk(value: JsonValue, visit: (key: string, value: JsonValue) => void): void {
+/**
+ * Calls `visit` for every property of the definitions in `value` (depth first, with its JSON
+ * pointer), skipping the data properties (`DATA_KEYS`), whose contents are never definitions.
+ */
+export function walkDefinitions(
+  value: JsonValue,
+  visit: (key: string, value: JsonValue, path: string) => void,
+  path = '',
+): void {
   if (Array.isArray(value)) {
-    for (const item of value) walk(item, visit);
+    value.forEach((item, index) => walkDefinitions(item, visit, `${path}/${index}`));
     return;
   }
   if (value === null || typeof value !== 'object') return;
   for (const [key, child] of Object.entries(value)) {
     if (DATA_KEYS.has(key)) continue;
-    visit(key, child);
-    walk(child, visit);
+    const childPath = `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    visit(key, child, childPath);
+    walkDefinitions(child, visit, childPath);
   }
 }
 

@@ -1,8 +1,5 @@
-import type { ErrorDetail } from '@wormhole/interfaces';
-import { catalogReference } from '../runtime/resources';
-
-/** Properties whose values are data, not definitions (as the runtime's `resources.ts` reads them). */
-const DATA_KEYS: ReadonlySet<string> = new Set(['with', 'set', 'metadata', 'emit', 'arguments', 'environment']);
+import type { ErrorDetail, JsonValue } from '@wormhole/interfaces';
+import { catalogReference, walkDefinitions } from '../runtime/resources';
 
 /**
  * Catalog function calls (`call: <name>:<version>@<catalog>`) that cannot run: the catalog is not
@@ -24,7 +21,8 @@ export function catalogProblems(doc: Readonly<Record<string, unknown>>): ErrorDe
       });
     }
   }
-  walk(doc, '', (path, call) => {
+  walkDefinitions(doc as JsonValue, (key, call, path) => {
+    if (key !== 'call' || typeof call !== 'string') return;
     const reference = catalogReference(call);
     if (reference === undefined || Object.hasOwn(catalogs, reference.catalog)) return;
     details.push({
@@ -36,20 +34,6 @@ export function catalogProblems(doc: Readonly<Record<string, unknown>>): ErrorDe
     });
   });
   return details;
-}
-
-function walk(value: unknown, path: string, visit: (path: string, call: string) => void): void {
-  if (Array.isArray(value)) {
-    value.forEach((item, index) => walk(item, `${path}/${index}`, visit));
-    return;
-  }
-  if (value === null || typeof value !== 'object') return;
-  for (const [key, child] of Object.entries(value)) {
-    if (DATA_KEYS.has(key)) continue;
-    const childPath = `${path}/${escape(key)}`;
-    if (key === 'call' && typeof child === 'string') visit(childPath, child);
-    walk(child, childPath, visit);
-  }
 }
 
 function escape(token: string): string {
