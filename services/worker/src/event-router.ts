@@ -27,7 +27,9 @@ export class EventRouter {
     const event = published.data.event;
     const key = cloudEventKey(event);
     let delivered = 0;
-    for (const subscription of await this.db.subscriptions.listByTenant(tenant)) {
+    // Only the listens an event of this type may match (its literal type, or any type): with many
+    // runs parked on listens of other types, an event costs what it may reach, not a full scan.
+    for (const subscription of await this.db.subscriptions.listForEventType(tenant, event.type)) {
       const filters = matchingFilters(subscription.filters, event, this.evaluator);
       if (filters.length === 0) continue;
       await this.stream.publish(

@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue } from '@wormhole/interfaces';
+import { WHOLE_RUNTIME_EXPRESSION } from '@wormhole/interfaces';
 import { ExpressionError, configurationFault } from './errors';
 
 /**
@@ -63,7 +64,8 @@ export interface ExpressionEvaluator {
   evaluate(expression: string, input: JsonValue, args: ExpressionArguments): JsonValue;
 }
 
-const WHOLE_EXPRESSION = /^\s*\$\{([\s\S]*)\}\s*$/;
+/** The DSL's rule, kept in @wormhole/interfaces so the storage's subscription index agrees with it. */
+const WHOLE_EXPRESSION = WHOLE_RUNTIME_EXPRESSION;
 
 /** True for a string that is, as a whole, a strict-mode runtime expression `${ … }`. */
 export function isRuntimeExpression(value: unknown): value is string {

@@ -125,6 +125,13 @@ export interface EventSubscriptionRepository {
   put(subscription: EventSubscription): Promise<void>;
   /** Every subscription of the tenant, oldest first. */
   listByTenant(tenantId: string): Promise<EventSubscription[]>;
+  /**
+   * The subscriptions an event of this type may match, oldest first: those with a filter whose
+   * literal `type` is this one, and every one some filter of which names no literal type
+   * (`subscriptionEventTypes` undefined). A superset: the router still matches each against the
+   * event. Read through an index, so the cost follows what is returned, not the tenant's total.
+   */
+  listForEventType(tenantId: string, type: string): Promise<EventSubscription[]>;
   /** Removes one listen's subscription, or, without `listenId`, every one of the execution. */
   remove(tenantId: string, executionId: string, listenId?: string): Promise<void>;
 }

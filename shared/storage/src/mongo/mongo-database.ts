@@ -136,9 +136,12 @@ export class MongoDatabase implements Database {
 /** Every index the backend relies on, declared in code and applied at start. */
 export async function migrateMongo(db: Db, logRetentionDays: number): Promise<void> {
   await Promise.all([
-    db
-      .collection('event_subscriptions')
-      .createIndexes([{ key: { tenant_id: 1, created_at: 1 }, name: 'tenant_created' }]),
+    db.collection('event_subscriptions').createIndexes([
+      { key: { tenant_id: 1, created_at: 1 }, name: 'tenant_created' },
+      // The router's lookup by event type (listForEventType), one index per branch of its $or.
+      { key: { tenant_id: 1, event_types: 1, created_at: 1 }, name: 'tenant_event_type' },
+      { key: { tenant_id: 1, any_type: 1, created_at: 1 }, name: 'tenant_any_type' },
+    ]),
     db.collection('workflows').createIndexes([
       { key: { tenant_id: 1, created_at: 1, _id: 1 }, name: 'tenant_created' },
       { key: { tenant_id: 1, updated_at: 1, _id: 1 }, name: 'tenant_updated' },

@@ -18,6 +18,7 @@ export interface Tables {
   readonly events: string;
   readonly snapshots: string;
   readonly subscriptions: string;
+  readonly subscriptionTypes: string;
   readonly executionLogs: string;
   readonly apiKeys: string;
 }
@@ -46,6 +47,7 @@ export function tablesFor(schema: string): Tables {
     events: `${s}.events`,
     snapshots: `${s}.execution_snapshots`,
     subscriptions: `${s}.event_subscriptions`,
+    subscriptionTypes: `${s}.event_subscription_types`,
     executionLogs: `${s}.execution_logs`,
     apiKeys: `${s}.api_keys`,
   };

@@ -32,6 +32,14 @@ export function storageKeys(prefix: string) {
     snapshot: (tenantId: string, executionId: string) => `${t(tenantId)}:execution:${executionId}:snapshot`,
     /** Hash of the tenant's waiting listens, field `<execution> <listen>`, value the subscription as JSON. */
     subscriptions: (tenantId: string) => `${t(tenantId)}:subscriptions`,
+    /** The event types each subscription is indexed under: field → JSON array, `[]` for any type. */
+    subscriptionTypes: (tenantId: string) => `${t(tenantId)}:subscriptions:types`,
+    /** Prefix of the sets of the fields whose filters name a literal type: the prefix plus the type. */
+    subscriptionsOfType: (tenantId: string) => `${t(tenantId)}:subscriptions:type:`,
+    /** The set of the fields with a filter of any type (no literal `type`). */
+    subscriptionsOfAnyType: (tenantId: string) => `${t(tenantId)}:subscriptions:any_type`,
+    /** Set once the tenant's subscriptions stored before the type index were added to it. */
+    subscriptionTypesBackfilled: (tenantId: string) => `${t(tenantId)}:subscriptions:types:indexed`,
     logs: (tenantId: string, executionId: string) => `${t(tenantId)}:execution:${executionId}:logs`,
     /** Every tenant's log keys by the time of their oldest line, for the retention purge. */
     logsByOldestLine: () => `${prefix}logs:by_oldest_line`,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
+import type { EventSubscription } from '@wormhole/interfaces';
 import { MemoryLogger, NoopMetrics, testServersReachable } from '@wormhole/platform';
 import { databaseContract } from '../__tests__/database.contract';
 import { sampleDefinition } from '../__tests__/contract/helpers';
@@ -40,6 +41,39 @@ databaseContract('redis', () => openTestRedis(), ['redis']);
       } finally {
         await reopened.close();
       }
+    } finally {
+      await db.close();
+      await raw.quit();
+    }
+  });
+
+  it('indexes by event type the subscriptions stored before the type index existed, once', async () => {
+    const keys = storageKeys(keyPrefix);
+    const raw = new Redis(url);
+    const db = await open();
+    try {
+      const subscription = (execution: string, filters: EventSubscription['filters']): EventSubscription => ({
+        tenant_id: 'subs',
+        workflow_id: 'wf_1',
+        execution_id: execution,
+        listen_id: 'l1',
+        task_path: '/do/0/wait',
+        filters,
+        created_at: '2026-01-01T00:00:00.000Z',
+      });
+      const paid = subscription('ex_paid', [{ type: 'paid' }]);
+      const any = subscription('ex_any', [{ source: 'shop' }]);
+      // As an installation written before the index: the hash only.
+      for (const s of [paid, any]) {
+        await raw.hset(keys.subscriptions('subs'), `${s.execution_id} l1`, JSON.stringify(s));
+      }
+      expect(await db.subscriptions.listForEventType('subs', 'paid')).toEqual([any, paid]);
+      expect(await db.subscriptions.listForEventType('subs', 'shipped')).toEqual([any]);
+      expect(await raw.exists(keys.subscriptionTypesBackfilled('subs'))).toBe(1);
+      // Indexed now: a removal takes them out of the index too.
+      await db.subscriptions.remove('subs', 'ex_paid');
+      expect(await db.subscriptions.listForEventType('subs', 'paid')).toEqual([any]);
+      expect(await raw.exists(`${keys.subscriptionsOfType('subs')}paid`)).toBe(0);
     } finally {
       await db.close();
       await raw.quit();
