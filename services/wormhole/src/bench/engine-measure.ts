@@ -61,7 +61,8 @@ export interface InstallationFigures {
   readonly saturation: FlowFigures[];
   /** The 3-step flow at a fixed offered load. */
   readonly fixed_load: FixedLoadFigures;
-  readonly api: ApiFigures;
+  /** Absent with `--latency`. */
+  readonly api?: ApiFigures;
   /**
    * CPU milliseconds per completed 3-step run at saturation, by role, `servers` (Redis and
    * PostgreSQL) and `load` (this process: the clients and the HTTP stub the calls reach).
@@ -76,6 +77,8 @@ async function cpuReading(engine: EngineProcesses): Promise<CpuPerRun> {
 
 export interface InstallationPlan {
   readonly flows: readonly Flow[];
+  /** Only the fixed load: no API figures (and no flows at saturation). */
+  readonly latencyOnly?: boolean;
   readonly runs: number;
   readonly concurrency: number;
   readonly rate: number;
@@ -131,8 +134,15 @@ export async function measureInstallation(
       if (flow === '3-step') cpu = perRun(before, await cpuReading(engine), plan.runs);
       figures.push({ flow, runs: plan.runs, workflows_per_second: wfs });
     }
+    if (plan.latencyOnly) {
+      // Without the flows at saturation before it, the fixed load would meet code not yet
+      // optimised by V8 and measure the JIT: the same 3-step flow at saturation warms it instead.
+      const warm = await api.createWorkflow('bench-warm-3-step', flowTasks('3-step', stub.url));
+      await saturation(api, warm, plan.runs, plan.concurrency);
+    }
     const steady = await api.createWorkflow('bench-fixed-load', flowTasks('3-step', stub.url));
     const fixed = await fixedLoad(api, steady, plan.rate, plan.loadSeconds);
+    if (plan.latencyOnly) return { installation: setup.name, workers, saturation: figures, fixed_load: fixed };
     // Last: the create measurement leaves a backlog of runs for the worker.
     const target = await api.createWorkflow('bench-api', flowTasks('1-step', stub.url));
     const apiFigures = await measureApi(api, target, plan.apiSeconds);

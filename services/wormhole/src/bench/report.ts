@@ -135,18 +135,23 @@ export function renderReport(report: BenchReport): string {
           i.fixed_load.dispatch_ms.p99,
         ]),
       ),
-      '### API (requests/s, 10 connections)',
-      table(
-        ['installation', 'create (execute)', 'create × REST floor', 'get execution', 'list executions'],
-        report.installations.map((i) => [
-          i.installation,
-          i.api.create_per_second,
-          ratio(i.api.create_per_second, report.rest_floor?.requests_per_second),
-          i.api.get_per_second,
-          i.api.list_per_second,
-        ]),
-      ),
     );
+    const withApi = report.installations.flatMap((i) => (i.api ? [{ installation: i.installation, api: i.api }] : []));
+    if (withApi.length > 0) {
+      parts.push(
+        '### API (requests/s, 10 connections)',
+        table(
+          ['installation', 'create (execute)', 'create × REST floor', 'get execution', 'list executions'],
+          withApi.map(({ installation, api }) => [
+            installation,
+            api.create_per_second,
+            ratio(api.create_per_second, report.rest_floor?.requests_per_second),
+            api.get_per_second,
+            api.list_per_second,
+          ]),
+        ),
+      );
+    }
   }
   const cpuRows = cpuTable(report);
   if (cpuRows.length > 0) {

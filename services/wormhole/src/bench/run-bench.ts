@@ -13,7 +13,9 @@
  * Options: --quick (small sizes, 3-step only: a smoke test of the bench itself), --runs N
  * (saturation runs per flow on Redis, default 2000, so the CPU per run is not the idle polling's; Postgres half, embedded a quarter), --rate N (offered load, default 200/s), --only a,b
  * (sections: floor, bullmq, rest, redis, postgres, embedded, scaling, parked), --flows a,b (1-step,
- * 3-step, 10-step), --profile DIR (each engine
+ * 3-step, 10-step), --latency (of each installation only the fixed load: no saturation flows and no
+ * API figures, about 15 s for `--only redis`), --seconds N (length of the fixed load, default 5 s on
+ * Redis), --profile DIR (each engine
  * process writes a V8 .cpuprofile into DIR when it stops; open it in Chrome DevTools or speedscope).
  */
 import { promises as fs } from 'node:fs';
@@ -59,12 +61,14 @@ async function main(): Promise<void> {
   if (chosenFlows?.some((f) => !(FLOWS as readonly string[]).includes(f))) {
     throw new Error(`--flows: one or more of ${FLOWS.join(', ')}`);
   }
+  const latencyOnly = process.argv.includes('--latency');
   const plan: InstallationPlan = {
-    flows: (chosenFlows as Flow[] | undefined) ?? (quick ? ['3-step'] : FLOWS),
+    flows: latencyOnly ? [] : ((chosenFlows as Flow[] | undefined) ?? (quick ? ['3-step'] : FLOWS)),
+    latencyOnly,
     runs: quick ? 100 : option('runs', 2000),
     concurrency: 50,
     rate,
-    loadSeconds: quick ? 1 : 5,
+    loadSeconds: quick ? 1 : option('seconds', 5),
     apiSeconds: quick ? 1 : 2,
   };
   const date = new Date().toISOString();
