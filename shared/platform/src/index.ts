@@ -8,5 +8,6 @@ export * from './http/health-server';
 export * from './testing/test-servers';
 export * from './health/probe-backend';
 export * from './batching/micro-batcher';
+export * from './batching/coalesced-writes';
 export * from './secrets/secret-store';
 export * from './lifecycle/periodic';

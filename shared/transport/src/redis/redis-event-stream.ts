@@ -31,7 +31,7 @@ import type { RedisEventStreamSettings, ResolvedRedisSettings } from './settings
 import { resolveRedisSettings } from './settings';
 import { StreamDirectory, fieldValue } from './stream-directory';
 import { Trimmer } from './trimmer';
-import { probeBackend } from '@wormhole/platform';
+import { coalesceWrites, probeBackend } from '@wormhole/platform';
 
 const publishFirstScript = new LuaScript(PUBLISH_FIRST);
 const ANNOUNCEMENTS_MAX_LEN = 10_000;
@@ -77,11 +77,12 @@ export class RedisEventStream implements EventStream {
     const resolved = resolveRedisSettings(settings);
     const redis = new Redis(resolved.url, {
       lazyConnect: true,
-      enableAutoPipelining: true,
       connectionName: 'wormhole-transport',
       ...(resolved.password !== undefined ? { password: resolved.password } : {}),
       ...(resolved.db !== undefined ? { db: resolved.db } : {}),
     });
+    // One socket write per tick, without waiting for earlier replies (see coalesceWrites).
+    coalesceWrites(redis);
     try {
       await redis.connect();
     } catch (e) {
