@@ -154,6 +154,24 @@ describe('ExecutionProcessor: a redelivered event whose rows were never written'
     ]);
   });
 
+  it('recognises a start redelivered after its run went on and was snapshotted (a start is first taken for a new run)', async () => {
+    const db = embedded.db;
+    const { execution, started } = await startedRun(db, 'parked', [
+      { greet: { set: { hi: true } } },
+      { nap: { wait: { hours: 1 } } },
+    ]);
+    await processor(db, new RecordingStream()).process(started);
+    expect(await db.snapshots.load('acme', execution.id)).toBeDefined();
+    const history = await db.events.list('acme', execution.id);
+
+    // Another worker, with nothing cached, gets the start again: it folds the whole history.
+    const again = new RecordingStream();
+    await processor(db, again).process(started);
+    expect((await db.events.list('acme', execution.id)).map((e) => e.id)).toEqual(history.map((e) => e.id));
+    expect(again.published.map((e) => e.type)).toEqual(['io.wormhole.timer.scheduled']);
+    expect((await db.executions.get('acme', execution.id)).status).toBe('waiting');
+  });
+
   it('cancels the awaited child of a cancelled parent when the cancellation is redelivered after a crash', async () => {
     const db = embedded.db;
     const document = (name: string) => ({ dsl: '1.0.0', namespace: 't', name, version: '1.0.0' });

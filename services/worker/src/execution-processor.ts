@@ -82,20 +82,21 @@ export class ExecutionProcessor {
   async process(event: EngineEvent): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.processOnce(event);
+        // A start is first taken for a new run's, with nothing to read (see loadState).
+        await this.processOnce(event, attempt === 1 && event.type === 'io.wormhole.execution.started');
         return;
       } catch (e) {
         if (!(e instanceof ConflictError) || attempt >= this.settings.maxConflictRetries) throw e;
-        // Another worker advanced this execution first: reload and look again.
+        // Another worker advanced this execution first (or a start was redelivered): reload and look again.
         this.states.forget(event.executionid);
         this.metrics.counter({ name: 'wormhole_worker_append_conflicts_total', help: 'Lost append races' }).inc();
       }
     }
   }
 
-  private async processOnce(event: EngineEvent): Promise<void> {
+  private async processOnce(event: EngineEvent, starting: boolean): Promise<void> {
     const tenant = event.tenantid;
-    const loaded = await loadState(this.db, this.states, tenant, event.executionid);
+    const loaded = await loadState(this.db, this.states, tenant, event.executionid, starting);
     const state = loaded.state ?? initialState();
     const applied = applyEvent(state, event);
     if (applied.eventCount === state.eventCount) {

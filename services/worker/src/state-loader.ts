@@ -17,12 +17,18 @@ export interface LoadedExecution {
 /**
  * The execution's current state: from the cache when it has it, else from
  * the newest snapshot plus the events after it, else from the whole history.
+ *
+ * `starting`: the event is the run's start, so the run is presumed new, without a history, and
+ * nothing is read: that takes two round trips (snapshot, history) off every run's dispatch. The
+ * presumption is checked by the append, conditional on the sequence read (0): a redelivered start
+ * of a run that has a history conflicts there, and the processor loads it for real.
  */
 export async function loadState(
   db: Database,
   cache: StateCache,
   tenantId: string,
   executionId: string,
+  starting = false,
 ): Promise<LoadedExecution> {
   const cached = cache.get(executionId);
   if (cached) {
@@ -30,6 +36,7 @@ export async function loadState(
     // append's expected-sequence fence fails, the processor forgets this entry and reloads.
     return { state: cached.state, openSteps: cached.openSteps, snapshotEventCount: cached.snapshotEventCount ?? 0 };
   }
+  if (starting) return { state: undefined, openSteps: {}, snapshotEventCount: 0 };
   const snapshot = await db.snapshots.load(tenantId, executionId);
   const runtime = snapshot?.state.runtime;
   const restored =

@@ -174,6 +174,18 @@ export function historyContract(ctx: ContractContext): void {
       expect(await ctx.db().events.append(tenant, ex, [e2], { expectedSequence: 1 })).toEqual([{ ...e2, sequence: 2 }]);
     });
 
+    it('conflicts at a wrong expected sequence also when every event is stored already', async () => {
+      // The worker takes a start for a new run's and appends it at sequence 0 without reading: a
+      // redelivered start must conflict there, not pass as an append of nothing new.
+      const tenant = ctx.tenant();
+      const ex = newId('execution');
+      const e1 = taskCompleted(tenant, ex, 1);
+      await ctx.db().events.append(tenant, ex, [e1]);
+      await expect(ctx.db().events.append(tenant, ex, [e1], { expectedSequence: 0 })).rejects.toBeInstanceOf(
+        ConflictError,
+      );
+    });
+
     it('lets exactly one of two racing writers append at one expected sequence', async () => {
       const tenant = ctx.tenant();
       const ex = newId('execution');
