@@ -39,6 +39,12 @@ export function isBlobRef(value: unknown): value is BlobRef {
   );
 }
 
+/** One stored blob, as a listing gives it. */
+export interface StoredBlob {
+  readonly tenantId: string;
+  readonly key: string;
+}
+
 /**
  * Out-of-line storage of large payloads, one namespace per tenant. Blobs are immutable: a key
  * names one content forever. Implementations: a directory on a filesystem, an S3-compatible
@@ -62,6 +68,13 @@ export interface BlobStore {
   get(tenantId: string, key: string): Promise<string>;
   /** Removes the blob; removing a missing one is not an error. */
   delete(tenantId: string, key: string): Promise<void>;
+  /**
+   * Every tenant's blobs last stored before `before`, in no particular order: a `put` of content
+   * already stored counts as storing it again, so a blob a new row has just referenced is never
+   * listed as old. What a garbage collection may consider (it must still check references).
+   * @throws UnavailableError when the store fails
+   */
+  listStoredBefore(before: Date): AsyncIterable<StoredBlob>;
   /** Whether the store can be written to now. Never throws. */
   health(): Promise<BackendHealth>;
   /** Releases resources. Idempotent. */

@@ -92,4 +92,36 @@ describe('FilesystemBlobStore', () => {
     await fs.writeFile(file, '');
     await expect(FilesystemBlobStore.create(path.join(file, 'blobs'))).rejects.toBeInstanceOf(UnavailableError);
   });
+
+  it('lists every tenant’s blobs last stored before a time; storing one again makes it new', async () => {
+    const root = path.join(dir, 'nested', 'blobs');
+    const old = await store.put('acme', 'old', 'text/plain');
+    const renewed = await store.put('globex', 'renewed', 'text/plain');
+    const long = new Date(Date.now() - 3_600_000);
+    for (const [tenant, ref] of [
+      ['acme', old],
+      ['globex', renewed],
+    ] as const) {
+      await fs.utimes(path.join(root, tenant, ref.$blob.slice(0, 2), ref.$blob), long, long);
+    }
+    const recent = await store.put('acme', 'recent', 'text/plain');
+    // A crash's leftover and a stray file are not blobs.
+    await fs.writeFile(path.join(root, 'acme', old.$blob.slice(0, 2), `${old.$blob}.1.x.tmp`), 'partial');
+    await fs.writeFile(path.join(root, 'README'), 'not a tenant');
+    const listed = async (before: Date): Promise<string[]> => {
+      const found: string[] = [];
+      for await (const blob of store.listStoredBefore(before)) found.push(`${blob.tenantId}/${blob.key}`);
+      return found.sort();
+    };
+    const minuteAgo = new Date(Date.now() - 60_000);
+    expect(await listed(minuteAgo)).toEqual([`acme/${old.$blob}`, `globex/${renewed.$blob}`].sort());
+
+    await store.put('globex', 'renewed', 'text/plain');
+    expect(await listed(minuteAgo)).toEqual([`acme/${old.$blob}`]);
+    expect(await listed(new Date(Date.now() + 1000))).toEqual(
+      [`acme/${old.$blob}`, `acme/${recent.$blob}`, `globex/${renewed.$blob}`].sort(),
+    );
+    await store.delete('acme', old.$blob);
+    expect(await listed(minuteAgo)).toEqual([]);
+  });
 });

@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { BackendHealth, BlobRef, BlobStore } from '@wormhole/interfaces';
-import { NotFoundError, UnavailableError, ensureError } from '@wormhole/interfaces';
-import { checkBlobKey, checkTenant } from './blob-keys';
+import type { BackendHealth, BlobRef, BlobStore, StoredBlob } from '@wormhole/interfaces';
+import { NotFoundError, UnavailableError, ensureError, isValidTenantId } from '@wormhole/interfaces';
+import { checkBlobKey, checkTenant, isBlobKey } from './blob-keys';
 
 /**
  * Blobs as files under one directory: `<dir>/<tenant>/<first two hex digits>/<sha256>`. The key
@@ -35,7 +35,8 @@ export class FilesystemBlobStore implements BlobStore {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const ref: BlobRef = { $blob: sha256, bytes: bytes.byteLength, sha256 };
     const file = this.fileOf(tenantId, ref.$blob);
-    if (await exists(file)) return ref;
+    // Stored already: its time moves to now, so a listing of old blobs does not offer it.
+    if (await touch(file)) return ref;
     const temp = `${file}.${process.pid}.${randomUUID()}.tmp`;
     try {
       await fs.mkdir(path.dirname(file), { recursive: true });
@@ -72,6 +73,19 @@ export class FilesystemBlobStore implements BlobStore {
     await fs.rm(this.fileOf(tenantId, key), { force: true });
   }
 
+  async *listStoredBefore(before: Date): AsyncIterable<StoredBlob> {
+    for (const tenantId of await names(this.dir, isValidTenantId)) {
+      for (const shard of await names(path.join(this.dir, tenantId), (name) => SHARD.test(name))) {
+        const folder = path.join(this.dir, tenantId, shard);
+        for (const key of await names(folder, isBlobKey)) {
+          const stat = await fs.stat(path.join(folder, key)).catch(() => undefined);
+          // Gone meanwhile (deleted by another collector): nothing to list.
+          if (stat !== undefined && stat.mtime.getTime() < before.getTime()) yield { tenantId, key };
+        }
+      }
+    }
+  }
+
   async health(): Promise<BackendHealth> {
     const started = Date.now();
     try {
@@ -92,11 +106,25 @@ export class FilesystemBlobStore implements BlobStore {
   }
 }
 
-async function exists(file: string): Promise<boolean> {
+const SHARD = /^[0-9a-f]{2}$/;
+
+/** Sets the file's times to now; false when it does not exist. */
+async function touch(file: string): Promise<boolean> {
+  const now = new Date();
   try {
-    await fs.access(file);
+    await fs.utimes(file, now, now);
     return true;
   } catch {
     return false;
+  }
+}
+
+/** The entries of `folder` whose names are wanted (temporary files are not), none when it does not exist. */
+async function names(folder: string, wanted: (name: string) => boolean): Promise<string[]> {
+  try {
+    return (await fs.readdir(folder)).filter(wanted);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new UnavailableError('blobs:fs', `cannot list '${folder}'`, { cause: ensureError(e) });
   }
 }

@@ -61,10 +61,13 @@ async function startFakeS3(): Promise<{
   url: string;
   port: number;
   objects: Map<string, Buffer>;
+  /** When each object was last put (ms), as LastModified; tests may move them back. */
+  times: Map<string, number>;
   received: Received[];
   close(): Promise<void>;
 }> {
   const objects = new Map<string, Buffer>();
+  const times = new Map<string, number>();
   const received: Received[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -79,8 +82,14 @@ async function startFakeS3(): Promise<{
         return;
       }
       const object = `${String(req.headers.host)}${path}`;
-      if (req.method === 'PUT') {
+      const [bucketPath = '', query = ''] = path.split('?');
+      if (req.method === 'GET' && query.split('&').includes('list-type=2')) {
+        res
+          .writeHead(200, { 'content-type': 'application/xml' })
+          .end(listing(String(req.headers.host), bucketPath, query));
+      } else if (req.method === 'PUT') {
         objects.set(object, body);
+        times.set(object, Date.now());
         res.writeHead(200).end();
       } else if (req.method === 'GET' || req.method === 'HEAD') {
         const isBucket = path.endsWith('/');
@@ -92,18 +101,41 @@ async function startFakeS3(): Promise<{
         }
       } else if (req.method === 'DELETE') {
         objects.delete(object);
+        times.delete(object);
         res.writeHead(204).end();
       } else {
         res.writeHead(405).end();
       }
     });
   });
+  /** ListObjectsV2, two objects a page; the token has characters that need encoding in a query. */
+  function listing(host: string, bucketPath: string, query: string): string {
+    const token = query
+      .split('&')
+      .find((p) => p.startsWith('continuation-token='))
+      ?.slice('continuation-token='.length);
+    const start = token === undefined ? 0 : Number(/^page=(\d+)\+\/x$/.exec(decodeURIComponent(token))?.[1]);
+    const prefix = `${host}${bucketPath}`;
+    const keys = [...objects.keys()].filter((k) => k.startsWith(prefix)).sort();
+    const page = keys.slice(start, start + 2);
+    const contents = page
+      .map((k) => {
+        const at = new Date(times.get(k) ?? 0).toISOString();
+        return `<Contents><Key>${k.slice(prefix.length)}</Key><LastModified>${at}</LastModified></Contents>`;
+      })
+      .join('');
+    const more = start + 2 < keys.length;
+    const next = more ? `<NextContinuationToken>page=${start + 2}+/x</NextContinuationToken>` : '';
+    return `<ListBucketResult><IsTruncated>${more}</IsTruncated>${contents}${next}</ListBucketResult>`;
+  }
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     objects,
+    times,
     received,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
@@ -219,5 +251,39 @@ describe('S3BlobStore against a verifying S3 stand-in', () => {
       forcePathStyle: true,
     });
     expect(pathStyle.bucketUrl().href).toBe('http://minio:9000/base/b1/');
+  });
+
+  it('lists every tenant’s blobs last put before a time, page by page; a put again makes one new', async () => {
+    const store = new S3BlobStore({
+      endpoint: s3.url,
+      bucket: 'listed-blobs',
+      region: REGION,
+      credentials,
+      forcePathStyle: true,
+    });
+    const host = s3.url.slice(7);
+    const refs = await Promise.all(['a', 'b', 'c'].map((text) => store.put('acme', text, 'text/plain')));
+    const other = await store.put('globex', 'g', 'text/plain');
+    await store.put('acme', 'recent', 'text/plain');
+    // Not a blob: another application's object in a shared bucket.
+    s3.objects.set(`${host}/listed-blobs/exports/report.csv`, Buffer.from('x'));
+    const hourAgo = Date.now() - 3_600_000;
+    for (const [tenant, ref] of [...refs.map((r) => ['acme', r] as const), ['globex', other] as const]) {
+      s3.times.set(`${host}/listed-blobs/${tenant}/${ref.$blob}`, hourAgo);
+    }
+    const listed = async (): Promise<string[]> => {
+      const found: string[] = [];
+      for await (const blob of store.listStoredBefore(new Date(Date.now() - 60_000))) {
+        found.push(`${blob.tenantId}/${blob.key}`);
+      }
+      return found.sort();
+    };
+    const old = [...refs.map((r) => `acme/${r.$blob}`), `globex/${other.$blob}`].sort();
+    expect(await listed()).toEqual(old);
+    // Three pages of two were read, each signed with its continuation token.
+    expect(s3.received.filter((r) => r.path.includes('list-type=2')).length).toBeGreaterThanOrEqual(3);
+
+    await store.put('globex', 'g', 'text/plain');
+    expect(await listed()).toEqual(refs.map((r) => `acme/${r.$blob}`).sort());
   });
 });

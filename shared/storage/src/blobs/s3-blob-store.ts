@@ -1,6 +1,6 @@
-import type { BackendHealth, BlobRef, BlobStore } from '@wormhole/interfaces';
-import { NotFoundError, UnavailableError, ensureError } from '@wormhole/interfaces';
-import { checkBlobKey, checkTenant } from './blob-keys';
+import type { BackendHealth, BlobRef, BlobStore, StoredBlob } from '@wormhole/interfaces';
+import { NotFoundError, UnavailableError, ensureError, isValidTenantId } from '@wormhole/interfaces';
+import { checkBlobKey, checkTenant, isBlobKey } from './blob-keys';
 import type { S3Credentials } from './s3-signer';
 import { EMPTY_SHA256, sha256Hex, signRequest, uriEncode } from './s3-signer';
 
@@ -20,7 +20,8 @@ const REQUEST_TIMEOUT_MS = 30_000;
 /**
  * Blobs as objects `<tenant>/<sha256>` in a bucket of an S3-compatible service (AWS S3, MinIO,
  * R2, …), over plain fetch with Signature V4. S3 writes an object whole or not at all, and the
- * key is the content's digest, so a repeated put rewrites the same bytes: puts are idempotent.
+ * key is the content's digest, so a repeated put rewrites the same bytes: puts are idempotent
+ * (and move the object's LastModified, which the listing of old blobs relies on).
  * The payload hash is signed, so the service rejects a body damaged on the way.
  */
 export class S3BlobStore implements BlobStore {
@@ -70,6 +71,27 @@ export class S3BlobStore implements BlobStore {
       return;
     }
     await this.expectOk(response, `delete blob '${key}'`);
+  }
+
+  /**
+   * ListObjectsV2 over the bucket, a page (up to 1,000 objects) at a time. Objects that are not
+   * `<tenant>/<sha256>` (anything else in a shared bucket) are skipped.
+   */
+  async *listStoredBefore(before: Date): AsyncIterable<StoredBlob> {
+    let token: string | undefined;
+    do {
+      const url = this.bucketUrl();
+      url.search = `?${token !== undefined ? `continuation-token=${uriEncode(token)}&` : ''}list-type=2`;
+      const response = await this.send('GET', url, EMPTY_SHA256);
+      await this.expectOk(response, 'list blobs');
+      const page = parseListing(await response.text());
+      for (const object of page.objects) {
+        const [tenantId = '', key = '', ...rest] = object.key.split('/');
+        if (rest.length > 0 || !isValidTenantId(tenantId) || !isBlobKey(key)) continue;
+        if (object.lastModified < before.getTime()) yield { tenantId, key };
+      }
+      token = page.next;
+    } while (token !== undefined);
   }
 
   async health(): Promise<BackendHealth> {
@@ -142,4 +164,24 @@ export class S3BlobStore implements BlobStore {
     const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1];
     throw new UnavailableError(this.name, `${what}: HTTP ${response.status}${code ? ` ${code}` : ''}`);
   }
+}
+
+/** The objects of one ListObjectsV2 page and the token of the next (S3's XML has no nesting we need). */
+function parseListing(xml: string): { objects: { key: string; lastModified: number }[]; next?: string } {
+  const objects = [...xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)].map((m) => ({
+    key: unescapeXml(/<Key>([^<]*)<\/Key>/.exec(m[1] ?? '')?.[1] ?? ''),
+    lastModified: Date.parse(/<LastModified>([^<]*)<\/LastModified>/.exec(m[1] ?? '')?.[1] ?? ''),
+  }));
+  const truncated = /<IsTruncated>true<\/IsTruncated>/.test(xml);
+  const next = /<NextContinuationToken>([^<]*)<\/NextContinuationToken>/.exec(xml)?.[1];
+  return truncated && next !== undefined ? { objects, next: unescapeXml(next) } : { objects };
+}
+
+function unescapeXml(text: string): string {
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }
