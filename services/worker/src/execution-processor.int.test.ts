@@ -3,7 +3,7 @@ import { childIdempotencyKey, engineEvent, executionStartedEvent } from '@wormho
 import { JqWasmEvaluator } from '@wormhole/dsl';
 import { MemoryLogger, NoopMetrics } from '@wormhole/platform';
 import type { TestEmbedded } from '@wormhole/storage';
-import { openTestEmbedded } from '@wormhole/storage';
+import { advanceInOrder, openTestEmbedded } from '@wormhole/storage';
 import { DefinitionCache } from './definition-cache';
 import { ExecutionProcessor } from './execution-processor';
 import { StateCache } from './state-cache';
@@ -37,7 +37,12 @@ class RecordingStream implements EventStream {
 
 type Method = (...args: unknown[]) => Promise<unknown>;
 
-/** The database with one repository method failing while `failing.on` is set (a worker dying mid-write). */
+/**
+ * The database with one repository method failing while `failing.on` is set (a worker dying
+ * mid-write). Its `advance` is the one in separate writes (Redis', Mongo's), through the failing
+ * method: the one-statement advance of the embedded database cannot die between the append and
+ * the rows, the others can.
+ */
 function dyingOn<K extends keyof Database>(
   db: Database,
   repository: K,
@@ -48,8 +53,14 @@ function dyingOn<K extends keyof Database>(
   const patched = Object.create(original) as Record<string, Method>;
   patched[method] = (...args) =>
     failing.on ? Promise.reject(new Error('worker died')) : original[method]!.apply(original, args);
-  return Object.create(db, { [repository]: { value: patched } }) as Database;
+  const dying: Database = Object.create(db, {
+    [repository]: { value: patched },
+    advance: { value: (...args: AdvanceArgs) => advanceInOrder(dying, ...args) },
+  }) as Database;
+  return dying;
 }
+
+type AdvanceArgs = Parameters<Database['advance']>;
 
 /** A workflow of `tasks` registered for tenant acme, one execution of it and that execution's start event. */
 async function startedRun(db: Database, name: string, tasks: JsonValue[]) {

@@ -1,12 +1,45 @@
-import type { Database, ExecutionPatch, StoredEngineEvent } from '@wormhole/interfaces';
+import type { Database, DerivedRows, ExecutionPatch, StoredEngineEvent } from '@wormhole/interfaces';
 import type { ExecutionState } from '@wormhole/dsl';
 import type { OpenSteps } from './projection';
 import { project } from './projection';
 
+/** The rows the events just appended change, and the open steps after them. */
+export interface DerivedProjection {
+  readonly rows: DerivedRows;
+  readonly open: OpenSteps;
+}
+
 /**
- * Writes what users read about the events just appended: the execution row, step runs and log
- * lines. The history is already durable; these are derived from it, so a crash between the two
- * is repaired when the redelivered event is projected again.
+ * What users read about the events just appended: the execution row's patch, step runs and log
+ * lines. Derived from the history, so a redelivered event can derive them again.
+ */
+export function deriveRows(
+  state: ExecutionState,
+  open: OpenSteps,
+  events: readonly StoredEngineEvent[],
+  options: { logs: boolean } = { logs: true },
+): DerivedProjection {
+  const identity = state.identity;
+  if (!identity) return { rows: { steps: [], logs: [], patch: {} }, open };
+  const { tenantId, executionId } = identity;
+  const projection = project(
+    { tenantId, executionId, startedAt: state.startedAt ?? new Date().toISOString() },
+    events,
+    open,
+  );
+  return {
+    rows: {
+      steps: projection.steps,
+      logs: options.logs ? projection.logs : [],
+      patch: withFoldedStatus(projection.patch, state),
+    },
+    open: projection.open,
+  };
+}
+
+/**
+ * Writes the derived rows of events already appended. The history is durable; these are derived
+ * from it, so a crash between the two is repaired when the redelivered event is projected again.
  */
 export async function persistProjection(
   db: Database,
@@ -17,22 +50,17 @@ export async function persistProjection(
 ): Promise<OpenSteps> {
   const identity = state.identity;
   if (!identity) return open;
-  const { tenantId, executionId } = identity;
-  const projection = project(
-    { tenantId, executionId, startedAt: state.startedAt ?? new Date().toISOString() },
-    events,
-    open,
-  );
+  const derived = deriveRows(state, open, events, options);
+  const { steps, logs, patch } = derived.rows;
   const writes: Promise<unknown>[] = [];
-  for (const step of projection.steps) writes.push(db.steps.upsert(tenantId, step));
-  if (options.logs && projection.logs.length > 0) writes.push(db.logs.append(tenantId, projection.logs));
+  for (const step of steps) writes.push(db.steps.upsert(identity.tenantId, step));
+  if (logs.length > 0) writes.push(db.logs.append(identity.tenantId, logs));
   await Promise.all(writes);
   // The execution row last: a client that sees it completed then finds every step run and log.
-  const patch = withFoldedStatus(projection.patch, state);
   if (Object.keys(patch).length > 0) {
-    await db.executions.update(tenantId, executionId, patch, { onlyIfNotTerminal: true });
+    await db.executions.update(identity.tenantId, identity.executionId, patch, { onlyIfNotTerminal: true });
   }
-  return projection.open;
+  return derived.open;
 }
 
 /**

@@ -4,6 +4,17 @@ import type { ExecutionState } from '@wormhole/dsl';
 import { subscriptionFilters, waitingListens } from '@wormhole/dsl';
 
 /**
+ * Whether syncSubscriptions has anything to store or remove: only a listen that started in
+ * `decided`, or one the execution waited in before (`before`), changes them.
+ */
+export function touchesSubscriptions(
+  before: readonly { id: string; path: string }[],
+  decided: readonly EngineEvent[],
+): boolean {
+  return before.length > 0 || decided.some((e) => e.type === 'io.wormhole.listen.started');
+}
+
+/**
  * Keeps the stored event subscriptions equal to the listens the execution waits in: a listen that
  * started gets one (after its `listen.started` is in the history, so a redelivery stores it
  * again), one that completed, failed or timed out loses it, and an ended execution loses all.

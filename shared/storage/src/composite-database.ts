@@ -1,4 +1,5 @@
 import type { BackendHealth, Database, LogRepository } from '@wormhole/interfaces';
+import { advanceInOrder } from './advance-in-order';
 
 /**
  * A database whose execution logs live in a separate store (the storage design puts logs in
@@ -8,7 +9,7 @@ export function withLogStore(
   db: Database,
   logs: LogRepository & { health(): Promise<BackendHealth>; close(): Promise<void> },
 ): Database {
-  return {
+  const composite: Database = {
     backend: db.backend,
     workflows: db.workflows,
     executions: db.executions,
@@ -20,9 +21,13 @@ export function withLogStore(
     stats: db.stats,
     maintenance: db.maintenance,
     apiKeys: db.apiKeys,
+    // Separate writes: the log lines go to the other store, between the step runs and the row.
+    advance: (tenantId, executionId, events, expectedSequence, derive) =>
+      advanceInOrder(composite, tenantId, executionId, events, expectedSequence, derive),
     health: async (): Promise<BackendHealth[]> => [...(await db.health()), await logs.health()],
     close: async (): Promise<void> => {
       await Promise.all([db.close(), logs.close()]);
     },
   };
+  return composite;
 }

@@ -3,6 +3,7 @@ export * from './deps';
 export * from './factory';
 export * from './instrumented-database';
 export * from './composite-database';
+export * from './advance-in-order';
 export * from './postgres';
 export * from './redis';
 export * from './mongo';

@@ -1,6 +1,6 @@
 import type { BackendHealth, Database, Metrics } from '@wormhole/interfaces';
 
-type RepositoryName = keyof Omit<Database, 'backend' | 'health' | 'close'>;
+type RepositoryName = keyof Omit<Database, 'backend' | 'advance' | 'health' | 'close'>;
 
 /**
  * Wraps every repository method with a latency histogram and an error counter labelled by
@@ -20,23 +20,26 @@ export function instrumentDatabase(db: Database, metrics: Metrics): Database {
     labelNames: ['backend', 'operation'],
   });
 
+  const timed = async <T>(operation: string, call: () => Promise<T>): Promise<T> => {
+    const labels = { backend: db.backend, operation };
+    const stop = duration.startTimer(labels);
+    try {
+      return await call();
+    } catch (e) {
+      // Not-found and validation outcomes are answers, not storage failures.
+      if (!isExpectedOutcome(e)) errors.inc(labels);
+      throw e;
+    } finally {
+      stop();
+    }
+  };
+
   const wrap = <R extends object>(name: RepositoryName, repository: R): R => {
     const wrapped: Record<string, unknown> = {};
     for (const key of methodNames(repository)) {
       const method = (repository as Record<string, unknown>)[key] as (...args: unknown[]) => Promise<unknown>;
-      const labels = { backend: db.backend, operation: `${name}.${key}` };
-      wrapped[key] = async (...args: unknown[]): Promise<unknown> => {
-        const stop = duration.startTimer(labels);
-        try {
-          return await method.apply(repository, args);
-        } catch (e) {
-          // Not-found and validation outcomes are answers, not storage failures.
-          if (!isExpectedOutcome(e)) errors.inc(labels);
-          throw e;
-        } finally {
-          stop();
-        }
-      };
+      wrapped[key] = (...args: unknown[]): Promise<unknown> =>
+        timed(`${name}.${key}`, () => method.apply(repository, args));
     }
     return wrapped as R;
   };
@@ -53,6 +56,8 @@ export function instrumentDatabase(db: Database, metrics: Metrics): Database {
     stats: wrap('stats', db.stats),
     maintenance: wrap('maintenance', db.maintenance),
     apiKeys: wrap('apiKeys', db.apiKeys),
+    advance: (tenantId, executionId, events, expectedSequence, derive) =>
+      timed('advance', () => db.advance(tenantId, executionId, events, expectedSequence, derive)),
     health: (): Promise<BackendHealth[]> => db.health(),
     close: (): Promise<void> => db.close(),
   };

@@ -197,6 +197,22 @@ export interface ApiKeyRepository {
   revoke(tenantId: string, keyId: string): Promise<ApiKey>;
 }
 
+/** The rows users read that an execution's newly stored events change (see Database.advance). */
+export interface DerivedRows {
+  /** Step runs to upsert, each in its latest state. */
+  readonly steps: readonly StepRun[];
+  readonly logs: readonly LogEntry[];
+  /** Applied to the execution row unless the row is terminal; empty: the row is left alone. */
+  readonly patch: ExecutionPatch;
+}
+
+/**
+ * Makes the derived rows of the events an advance stored (with their sequences). May be called
+ * more than once (the last call's rows are the ones written); asynchronous only where a wrapper
+ * must store large values elsewhere first (blob offload).
+ */
+export type DeriveRows = (stored: readonly StoredEngineEvent[]) => DerivedRows | Promise<DerivedRows>;
+
 export interface Database {
   readonly backend: string;
   readonly workflows: WorkflowRepository;
@@ -209,6 +225,22 @@ export interface Database {
   readonly stats: StatsRepository;
   readonly maintenance: MaintenanceRepository;
   readonly apiKeys: ApiKeyRepository;
+  /**
+   * Moves an execution on by one worker step: appends `events` like `events.append` with
+   * `expectedSequence`, then writes what `derive` makes of the stored events: the step runs and
+   * log lines, then the execution row (unless it is terminal). Postgres does it all in one
+   * statement (one round trip, atomic); the other backends write in that order, so a crash after
+   * the append leaves rows that the redelivered event's projection rewrites.
+   * @returns the events that were new, with their sequence numbers
+   * @throws ConflictError when the history is not at `expectedSequence` (then nothing is written)
+   */
+  advance(
+    tenantId: string,
+    executionId: string,
+    events: readonly EngineEvent[],
+    expectedSequence: number,
+    derive: DeriveRows,
+  ): Promise<StoredEngineEvent[]>;
   /** Pings every backend this database uses (logs may live elsewhere). Never throws. */
   health(): Promise<BackendHealth[]>;
   /** Releases connections. Idempotent. */

@@ -12,6 +12,7 @@ import type { ContractContext } from './contract/helpers';
 import { workflowContract } from './contract/workflows.contract';
 import { executionContract, maintenanceContract } from './contract/executions.contract';
 import { historyContract } from './contract/history.contract';
+import { advanceContract } from './contract/advance.contract';
 import { apiKeyContract } from './contract/api-keys.contract';
 import { subscriptionContract } from './contract/subscriptions.contract';
 import { correlationHistoryContract } from './contract/correlation-histories.contract';
@@ -56,6 +57,7 @@ export function databaseContract(
     workflowContract(ctx);
     executionContract(ctx);
     historyContract(ctx);
+    advanceContract(ctx);
     maintenanceContract(ctx);
     apiKeyContract(ctx);
     subscriptionContract(ctx);

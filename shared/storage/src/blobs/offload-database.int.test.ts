@@ -131,6 +131,53 @@ describeIf('withBlobOffload on Postgres', () => {
     expect(await db.snapshots.load(TENANT, executionId)).toEqual({ sequence: 3, state: { data: BIG } });
   });
 
+  it('advances in one write: offloads the events and the derived rows, derives from the full events', async () => {
+    const executionId = await newExecution({ qty: 1 });
+    const subject = { tenantid: TENANT, workflowid: newId('workflow'), executionid: executionId };
+    const done = engineEvent('io.wormhole.task.completed', '/t', subject, {
+      task_path: '/do/0/a',
+      task_name: 'a',
+      task_type: 'set',
+      attempt: 1,
+      output: BIG,
+    });
+    const seen: JsonValue[] = [];
+    const stepId = newId('stepRun');
+    const stored = await db.advance(TENANT, executionId, [done], 0, (events) => {
+      const output = events[0]!.type === 'io.wormhole.task.completed' ? events[0]!.data.output : null;
+      seen.push(output ?? null);
+      return {
+        steps: [
+          {
+            id: stepId,
+            tenant_id: TENANT,
+            execution_id: executionId,
+            task_name: 'a',
+            task_path: '/do/0/a',
+            task_type: 'set',
+            status: 'completed',
+            attempt: 1,
+            output: output ?? null,
+            started_at: new Date().toISOString(),
+          },
+        ],
+        logs: [],
+        patch: { status: 'completed', output: output ?? null },
+      };
+    });
+    expect(stored).toEqual([{ ...done, sequence: 1 }]);
+    expect(seen.every((output) => JSON.stringify(output) === JSON.stringify(BIG))).toBe(true);
+    const rows = await pg.query<{ payload: Record<string, JsonValue> }>(
+      `SELECT payload FROM ${pg.schema}.events WHERE execution_id = $1`,
+      [executionId],
+    );
+    expect(isRef(rows[0]!.payload.output)).toBe(true);
+    expect(isRef(await column('step_runs', 'output', stepId))).toBe(true);
+    expect(isRef(await column('executions', 'output', executionId))).toBe(true);
+    expect(await db.steps.listByExecution(TENANT, executionId)).toMatchObject([{ output: BIG }]);
+    expect(await db.executions.get(TENANT, executionId)).toMatchObject({ status: 'completed', output: BIG });
+  });
+
   it('resolves what the reconciler reads, reports the blob store in health, and fails loudly on a lost blob', async () => {
     const id = await newExecution({ lost: 'l'.repeat(3000) });
     const unfinished = await db.maintenance.findUnfinished(new Date(Date.now() + 60_000).toISOString(), 1000);

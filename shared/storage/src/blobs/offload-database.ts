@@ -53,6 +53,23 @@ export function withBlobOffload(db: Database, codec: BlobCodec): Database {
       findScheduled: () => db.maintenance.findScheduled(),
       deleteHistories: (tenantId: string, ids: readonly string[]) => db.maintenance.deleteHistories(tenantId, ids),
     },
+    advance: async (tenantId, executionId, batch, expectedSequence, derive) => {
+      const offloaded = await Promise.all(batch.map((event) => offloadEvent(codec, event)));
+      // The inner database's rows are derived from the events as passed in (large values
+      // inline), then what is large in them is offloaded, as the repositories above do.
+      const byId = new Map(batch.map((event) => [event.id, event]));
+      const originals = (stored: readonly StoredEngineEvent[]): Promise<StoredEngineEvent[]> =>
+        withOriginals(codec, byId, stored);
+      const stored = await db.advance(tenantId, executionId, offloaded, expectedSequence, async (inner) => {
+        const rows = await derive(await originals(inner));
+        return {
+          steps: await Promise.all(rows.steps.map((step) => offloadRecord(codec, tenantId, step, STEP_RUN_FIELDS))),
+          logs: rows.logs,
+          patch: await offloadRecord(codec, tenantId, rows.patch, EXECUTION_FIELDS),
+        };
+      });
+      return originals(stored);
+    },
     health: async (): Promise<BackendHealth[]> => [...(await db.health()), await codec.health()],
     close: (): Promise<void> => db.close(),
   };
@@ -108,14 +125,7 @@ function events(inner: EventRepository, codec: BlobCodec): EventRepository {
     ): Promise<StoredEngineEvent[]> => {
       const offloaded = await Promise.all(batch.map((event) => offloadEvent(codec, event)));
       const stored = await inner.append(tenantId, executionId, offloaded, options);
-      // The new events are the ones passed in, with sequences: no need to fetch what was just written.
-      const byId = new Map(batch.map((event) => [event.id, event]));
-      return Promise.all(
-        stored.map(async (s) => {
-          const original = byId.get(s.id);
-          return original ? { ...original, sequence: s.sequence } : (await resolveEvents(codec, [s]))[0]!;
-        }),
-      );
+      return withOriginals(codec, new Map(batch.map((event) => [event.id, event])), stored);
     },
     list: async (tenantId: string, executionId: string, afterSequence?: number): Promise<StoredEngineEvent[]> =>
       resolveEvents(codec, await inner.list(tenantId, executionId, afterSequence)),
@@ -133,6 +143,23 @@ function snapshots(inner: SnapshotRepository, codec: BlobCodec): SnapshotReposit
       return { sequence: resolved.sequence, state: asObject(resolved.state, executionId) };
     },
   };
+}
+
+/**
+ * The stored events as they were passed in (large values inline), with their sequences: no need
+ * to fetch what was just written.
+ */
+function withOriginals(
+  codec: BlobCodec,
+  byId: ReadonlyMap<string, EngineEvent>,
+  stored: readonly StoredEngineEvent[],
+): Promise<StoredEngineEvent[]> {
+  return Promise.all(
+    stored.map(async (s) => {
+      const original = byId.get(s.id);
+      return original ? { ...original, sequence: s.sequence } : (await resolveEvents(codec, [s]))[0]!;
+    }),
+  );
 }
 
 /** A snapshot's state is an object; a blob that decodes to anything else is corrupt. */

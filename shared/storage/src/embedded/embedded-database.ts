@@ -3,6 +3,8 @@ import type {
   ApiKeyRepository,
   BackendHealth,
   Database,
+  DeriveRows,
+  EngineEvent,
   EventRepository,
   ExecutionRepository,
   LogRepository,
@@ -11,6 +13,7 @@ import type {
   EventSubscriptionRepository,
   StatsRepository,
   StepRunRepository,
+  StoredEngineEvent,
   WorkflowRepository,
 } from '@wormhole/interfaces';
 import type { StorageDeps } from '../deps';
@@ -88,6 +91,17 @@ export class EmbeddedDatabase implements Database {
   }
 
   /** Never throws. */
+  /** The Postgres one-statement advance, over PGlite. */
+  advance(
+    tenantId: string,
+    executionId: string,
+    events: readonly EngineEvent[],
+    expectedSequence: number,
+    derive: DeriveRows,
+  ): Promise<StoredEngineEvent[]> {
+    return this.inner.advance(tenantId, executionId, events, expectedSequence, derive);
+  }
+
   async health(): Promise<EmbeddedHealth[]> {
     const results = await this.inner.health();
     return results.map((h) => ({ ...h, name: EMBEDDED_BACKEND, data_dir: this.engine.dataDir }));

@@ -1,6 +1,9 @@
 import { MongoClient } from 'mongodb';
 import type { Db } from 'mongodb';
 import type {
+  DeriveRows,
+  EngineEvent,
+  StoredEngineEvent,
   BackendHealth,
   Database,
   MaintenanceRepository,
@@ -8,6 +11,7 @@ import type {
   TenantStats,
 } from '@wormhole/interfaces';
 import { EXECUTION_STATUSES, UnavailableError, ensureError } from '@wormhole/interfaces';
+import { advanceInOrder } from '../advance-in-order';
 import type { MongoSettings } from '../config';
 import type { StorageDeps } from '../deps';
 import type { ExecutionDoc, StepRunDoc, WorkflowDoc, WorkflowVersionDoc } from './documents';
@@ -84,6 +88,17 @@ export class MongoDatabase implements Database {
     const db = client.db(settings.database);
     await migrateMongo(db, settings.logRetentionDays);
     return new MongoDatabase(client, db);
+  }
+
+  /** Separate writes in order (see advanceInOrder): each repository writes its own collection. */
+  advance(
+    tenantId: string,
+    executionId: string,
+    events: readonly EngineEvent[],
+    expectedSequence: number,
+    derive: DeriveRows,
+  ): Promise<StoredEngineEvent[]> {
+    return advanceInOrder(this, tenantId, executionId, events, expectedSequence, derive);
   }
 
   async health(): Promise<BackendHealth[]> {

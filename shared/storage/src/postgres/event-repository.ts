@@ -28,13 +28,7 @@ export class PostgresEventRepository implements EventRepository {
     events: readonly EngineEvent[],
     options: AppendOptions = {},
   ): Promise<StoredEngineEvent[]> {
-    for (const event of events) {
-      if (event.tenantid !== tenantId || event.executionid !== executionId) {
-        throw new ValidationError(`event ${event.id} belongs to another tenant or execution`, [
-          { path: 'tenantid', message: `expected tenant '${tenantId}' and execution '${executionId}'` },
-        ]);
-      }
-    }
+    checkOwnership(tenantId, executionId, events);
     if (events.length === 0 && options.expectedSequence === undefined) return [];
     const expected = options.expectedSequence;
     for (let attempt = 1; ; attempt++) {
@@ -54,26 +48,7 @@ export class PostgresEventRepository implements EventRepository {
   ): Promise<StoredEngineEvent[]> {
     const rows = await queryRows<EventRow & { last: string | null }>(
       this.pool,
-      `WITH last AS (
-         SELECT COALESCE(MAX(sequence), 0) AS last FROM ${this.t.events}
-         WHERE tenant_id = $1::text AND execution_id = $2::text
-       ), input AS (
-         SELECT e.doc, e.ord FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e (doc, ord)
-       ), fresh AS (
-         SELECT DISTINCT ON (doc ->> 'id') doc, ord FROM input
-         WHERE NOT EXISTS (
-           SELECT 1 FROM ${this.t.events} x
-           WHERE x.tenant_id = $1::text AND x.execution_id = $2::text AND x.id = input.doc ->> 'id'
-         )
-         ORDER BY doc ->> 'id', ord
-       ), inserted AS (
-         INSERT INTO ${this.t.events} (tenant_id, execution_id, sequence, id, type, attributes, payload, time)
-         SELECT $1::text, $2::text, last.last + ROW_NUMBER() OVER (ORDER BY fresh.ord), doc ->> 'id',
-           doc ->> 'type', doc - 'data', doc -> 'data', (doc ->> 'time')::timestamptz
-         FROM fresh CROSS JOIN last
-         WHERE $4::bigint IS NULL OR last.last = $4::bigint
-         RETURNING sequence, attributes, payload::text AS payload_json
-       )
+      `WITH ${appendCtes(this.t, { tenant: '$1', execution: '$2', events: '$3', expected: '$4' })}
        SELECT NULL::text AS last, sequence, attributes, payload_json FROM inserted
        UNION ALL
        SELECT l.last::text, NULL, NULL, NULL FROM last l`,
@@ -99,5 +74,55 @@ export class PostgresEventRepository implements EventRepository {
       [tenantId, executionId, afterSequence],
     );
     return rows.map(eventFromRow);
+  }
+}
+
+/** The placeholders of an append's values (see appendCtes). */
+export interface AppendParams {
+  readonly tenant: string;
+  readonly execution: string;
+  /** The events as a JSON array. */
+  readonly events: string;
+  /** The expected last sequence, or NULL for none. */
+  readonly expected: string;
+}
+
+/**
+ * The append as common table expressions: `last` (the history's last sequence before it) and
+ * `inserted` (the new events, RETURNING sequence, attributes and payload_json). Events whose id
+ * is stored already, or repeated in the batch, are dropped; nothing is inserted unless the last
+ * sequence is the expected one.
+ */
+export function appendCtes(t: Tables, p: AppendParams): string {
+  return `last AS (
+         SELECT COALESCE(MAX(sequence), 0) AS last FROM ${t.events}
+         WHERE tenant_id = ${p.tenant}::text AND execution_id = ${p.execution}::text
+       ), input AS (
+         SELECT e.doc, e.ord FROM jsonb_array_elements(${p.events}::jsonb) WITH ORDINALITY AS e (doc, ord)
+       ), fresh AS (
+         SELECT DISTINCT ON (doc ->> 'id') doc, ord FROM input
+         WHERE NOT EXISTS (
+           SELECT 1 FROM ${t.events} x
+           WHERE x.tenant_id = ${p.tenant}::text AND x.execution_id = ${p.execution}::text AND x.id = input.doc ->> 'id'
+         )
+         ORDER BY doc ->> 'id', ord
+       ), inserted AS (
+         INSERT INTO ${t.events} (tenant_id, execution_id, sequence, id, type, attributes, payload, time)
+         SELECT ${p.tenant}::text, ${p.execution}::text, last.last + ROW_NUMBER() OVER (ORDER BY fresh.ord), doc ->> 'id',
+           doc ->> 'type', doc - 'data', doc -> 'data', (doc ->> 'time')::timestamptz
+         FROM fresh CROSS JOIN last
+         WHERE ${p.expected}::bigint IS NULL OR last.last = ${p.expected}::bigint
+         RETURNING sequence, attributes, payload::text AS payload_json
+       )`;
+}
+
+/** @throws ValidationError when an event is another tenant's or execution's */
+export function checkOwnership(tenantId: string, executionId: string, events: readonly EngineEvent[]): void {
+  for (const event of events) {
+    if (event.tenantid !== tenantId || event.executionid !== executionId) {
+      throw new ValidationError(`event ${event.id} belongs to another tenant or execution`, [
+        { path: 'tenantid', message: `expected tenant '${tenantId}' and execution '${executionId}'` },
+      ]);
+    }
   }
 }

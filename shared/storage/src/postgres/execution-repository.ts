@@ -23,7 +23,7 @@ const SORT_COLUMNS: Record<ExecutionSortField, string> = {
   status: 'status',
 };
 
-const TERMINAL_LIST = TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ');
+export const TERMINAL_LIST = TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ');
 
 /**
  * Executions. Every method is a single statement, atomic on its own, so none needs a transaction.
@@ -145,7 +145,8 @@ export class PostgresExecutionRepository implements ExecutionRepository {
   }
 }
 
-function setClause(patch: ExecutionPatch, params: Params): string {
+/** The SET list of an execution update with `patch`, its values added to `params`. */
+export function setClause(patch: ExecutionPatch, params: Params): string {
   // updated_at never goes backwards, even if the server clock does.
   const sets = [`updated_at = GREATEST(${NOW_MS}, updated_at)`];
   if (patch.status !== undefined) sets.push(`status = ${params.add(patch.status)}`);

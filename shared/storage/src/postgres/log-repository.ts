@@ -56,16 +56,7 @@ export class PostgresLogRepository implements LogRepository {
   }
 
   private async write(entries: readonly LogEntry[]): Promise<void> {
-    await queryRows(
-      this.db,
-      `INSERT INTO ${this.t.executionLogs}
-         (tenant_id, execution_id, step_run_id, task, level, message, context, timestamp)
-       SELECT e ->> 'tenant_id', e ->> 'execution_id', e ->> 'step_run_id', e ->> 'task', e ->> 'level',
-         e ->> 'message', e -> 'context', (e ->> 'timestamp')::timestamptz
-       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x (e, ord)
-       ORDER BY ord`,
-      [JSON.stringify(entries)],
-    );
+    await queryRows(this.db, insertLogsSql(this.t, '$1'), [JSON.stringify(entries)]);
   }
 
   async list(tenantId: string, executionId: string, query: LogQuery = {}): Promise<LogEntry[]> {
@@ -94,4 +85,18 @@ export class PostgresLogRepository implements LogRepository {
     );
     return result.rowCount ?? 0;
   }
+}
+
+/**
+ * Inserts the log entries of the JSON array in parameter `entries`, in array order (identity ids
+ * follow it: the tie-break on read), only when `condition` holds (see upsertStepRunsSql).
+ */
+export function insertLogsSql(t: Tables, entries: string, condition = 'true'): string {
+  return `INSERT INTO ${t.executionLogs}
+         (tenant_id, execution_id, step_run_id, task, level, message, context, timestamp)
+       SELECT e ->> 'tenant_id', e ->> 'execution_id', e ->> 'step_run_id', e ->> 'task', e ->> 'level',
+         e ->> 'message', e -> 'context', (e ->> 'timestamp')::timestamptz
+       FROM jsonb_array_elements(${entries}::jsonb) WITH ORDINALITY AS x (e, ord)
+       WHERE ${condition}
+       ORDER BY ord`;
 }

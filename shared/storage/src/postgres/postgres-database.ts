@@ -2,6 +2,8 @@ import type {
   ApiKeyRepository,
   BackendHealth,
   Database,
+  DeriveRows,
+  EngineEvent,
   EventRepository,
   ExecutionRepository,
   LogRepository,
@@ -10,11 +12,13 @@ import type {
   EventSubscriptionRepository,
   StatsRepository,
   StepRunRepository,
+  StoredEngineEvent,
   WorkflowRepository,
 } from '@wormhole/interfaces';
 import { ensureError } from '@wormhole/interfaces';
 import type { PostgresSettings } from '../config';
 import type { StorageDeps } from '../deps';
+import { advanceInOneStatement } from './advance';
 import { PostgresApiKeyRepository } from './api-key-repository';
 import { BACKEND, translatePgError } from './errors';
 import { PostgresEventRepository } from './event-repository';
@@ -25,6 +29,7 @@ import { migrate } from './migrate';
 import type { ConnectionPool } from './pool';
 import { createPool, queryRows } from './pool';
 import { PostgresSnapshotRepository } from './snapshot-repository';
+import type { Tables } from './sql-names';
 import { tablesFor } from './sql-names';
 import { PostgresSubscriptionRepository } from './subscription-repository';
 import { PostgresStatsRepository } from './stats-repository';
@@ -57,6 +62,7 @@ export class PostgresDatabase implements Database {
   readonly stats: StatsRepository;
   readonly maintenance: MaintenanceRepository;
   readonly apiKeys: ApiKeyRepository;
+  private readonly tables: Tables;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -66,6 +72,7 @@ export class PostgresDatabase implements Database {
     private readonly ownsPool: boolean,
   ) {
     const tables = tablesFor(schema);
+    this.tables = tables;
     this.workflows = new PostgresWorkflowRepository(pool, tables);
     this.executions = new PostgresExecutionRepository(pool, tables);
     this.steps = new PostgresStepRunRepository(pool, tables);
@@ -117,6 +124,17 @@ export class PostgresDatabase implements Database {
       throw translatePgError(e);
     }
     return new PostgresDatabase(pool, schema, ownsPool);
+  }
+
+  /** One statement: see advanceInOneStatement. */
+  advance(
+    tenantId: string,
+    executionId: string,
+    events: readonly EngineEvent[],
+    expectedSequence: number,
+    derive: DeriveRows,
+  ): Promise<StoredEngineEvent[]> {
+    return advanceInOneStatement(this.pool, this.tables, this, tenantId, executionId, events, expectedSequence, derive);
   }
 
   /** Never throws: a failed ping is reported as `ok: false` with the reason. */

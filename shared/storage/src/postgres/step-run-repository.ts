@@ -9,7 +9,7 @@ import type { BatchOutcomes } from '@wormhole/platform';
 import { MicroBatcher } from '@wormhole/platform';
 
 /** One step run as the batched upsert reads it (jsonb_to_recordset): JSON values as text. */
-interface StepRecord {
+export interface StepRecord {
   readonly tenant_id: string;
   readonly id: string;
   readonly execution_id: string;
@@ -48,22 +48,7 @@ export class PostgresStepRunRepository implements StepRunRepository {
         { path: 'tenant_id', message: `expected '${tenantId}'` },
       ]);
     }
-    await this.batcher.add({
-      tenant_id: tenantId,
-      id: step.id,
-      execution_id: step.execution_id,
-      task_name: step.task_name,
-      task_path: step.task_path,
-      task_type: step.task_type,
-      status: step.status,
-      attempt: step.attempt,
-      input: jsonParam(step.input),
-      output: jsonParam(step.output),
-      error: jsonParam(step.error),
-      started_at: step.started_at,
-      completed_at: step.completed_at ?? null,
-      duration_ms: step.duration_ms ?? null,
-    });
+    await this.batcher.add(stepRecord(tenantId, step));
   }
 
   private async flush(records: readonly StepRecord[]): Promise<BatchOutcomes | undefined> {
@@ -86,25 +71,7 @@ export class PostgresStepRunRepository implements StepRunRepository {
   }
 
   private async write(records: readonly StepRecord[]): Promise<void> {
-    await queryRows(
-      this.db,
-      `INSERT INTO ${this.t.stepRuns}
-         (tenant_id, id, execution_id, task_name, task_path, task_type, status, attempt, input, output, error,
-          started_at, completed_at, duration_ms)
-       SELECT r.tenant_id, r.id, r.execution_id, r.task_name, r.task_path, r.task_type, r.status, r.attempt,
-         r.input::jsonb, r.output::jsonb, r.error::jsonb, r.started_at::timestamptz, r.completed_at::timestamptz,
-         r.duration_ms
-       FROM jsonb_to_recordset($1::jsonb) AS r (tenant_id text, id text, execution_id text, task_name text,
-         task_path text, task_type text, status text, attempt integer, input text, output text, error text,
-         started_at text, completed_at text, duration_ms bigint)
-       ON CONFLICT (tenant_id, id) DO UPDATE SET
-         execution_id = EXCLUDED.execution_id, task_name = EXCLUDED.task_name, task_path = EXCLUDED.task_path,
-         task_type = EXCLUDED.task_type, status = EXCLUDED.status, attempt = EXCLUDED.attempt,
-         input = EXCLUDED.input, output = EXCLUDED.output, error = EXCLUDED.error,
-         started_at = EXCLUDED.started_at, completed_at = EXCLUDED.completed_at,
-         duration_ms = EXCLUDED.duration_ms`,
-      [JSON.stringify(records)],
-    );
+    await queryRows(this.db, upsertStepRunsSql(this.t, '$1'), [JSON.stringify(records)]);
   }
 
   async listByExecution(tenantId: string, executionId: string): Promise<StepRun[]> {
@@ -123,7 +90,7 @@ export class PostgresStepRunRepository implements StepRunRepository {
  * One record per row, the last written: ON CONFLICT cannot update a row twice in one statement,
  * and of two upserts of one step the later one is what sequential writes would have left.
  */
-function latestPerRow(records: readonly StepRecord[]): StepRecord[] {
+export function latestPerRow(records: readonly StepRecord[]): StepRecord[] {
   const latest = new Map<string, StepRecord>();
   for (const record of records) {
     const key = `${record.tenant_id}\u0000${record.id}`;
@@ -131,4 +98,48 @@ function latestPerRow(records: readonly StepRecord[]): StepRecord[] {
     latest.set(key, record);
   }
   return [...latest.values()];
+}
+
+/** A step run as upsertStepRunsSql reads it. */
+export function stepRecord(tenantId: string, step: StepRun): StepRecord {
+  return {
+    tenant_id: tenantId,
+    id: step.id,
+    execution_id: step.execution_id,
+    task_name: step.task_name,
+    task_path: step.task_path,
+    task_type: step.task_type,
+    status: step.status,
+    attempt: step.attempt,
+    input: jsonParam(step.input),
+    output: jsonParam(step.output),
+    error: jsonParam(step.error),
+    started_at: step.started_at,
+    completed_at: step.completed_at ?? null,
+    duration_ms: step.duration_ms ?? null,
+  };
+}
+
+/**
+ * Upserts the step records of the JSON array in parameter `records` (one record per row: see
+ * latestPerRow), only when `condition` holds (the one-statement advance makes them depend on the
+ * append).
+ */
+export function upsertStepRunsSql(t: Tables, records: string, condition = 'true'): string {
+  return `INSERT INTO ${t.stepRuns}
+         (tenant_id, id, execution_id, task_name, task_path, task_type, status, attempt, input, output, error,
+          started_at, completed_at, duration_ms)
+       SELECT r.tenant_id, r.id, r.execution_id, r.task_name, r.task_path, r.task_type, r.status, r.attempt,
+         r.input::jsonb, r.output::jsonb, r.error::jsonb, r.started_at::timestamptz, r.completed_at::timestamptz,
+         r.duration_ms
+       FROM jsonb_to_recordset(${records}::jsonb) AS r (tenant_id text, id text, execution_id text, task_name text,
+         task_path text, task_type text, status text, attempt integer, input text, output text, error text,
+         started_at text, completed_at text, duration_ms bigint)
+       WHERE ${condition}
+       ON CONFLICT (tenant_id, id) DO UPDATE SET
+         execution_id = EXCLUDED.execution_id, task_name = EXCLUDED.task_name, task_path = EXCLUDED.task_path,
+         task_type = EXCLUDED.task_type, status = EXCLUDED.status, attempt = EXCLUDED.attempt,
+         input = EXCLUDED.input, output = EXCLUDED.output, error = EXCLUDED.error,
+         started_at = EXCLUDED.started_at, completed_at = EXCLUDED.completed_at,
+         duration_ms = EXCLUDED.duration_ms`;
 }

@@ -1,5 +1,8 @@
 import Redis from 'ioredis';
 import type {
+  DeriveRows,
+  EngineEvent,
+  StoredEngineEvent,
   BackendHealth,
   Database,
   MaintenanceRepository,
@@ -7,6 +10,7 @@ import type {
   TenantStats,
 } from '@wormhole/interfaces';
 import { EXECUTION_STATUSES, UnavailableError, ensureError } from '@wormhole/interfaces';
+import { advanceInOrder } from '../advance-in-order';
 import type { RedisSettings } from '../config';
 import type { StorageDeps } from '../deps';
 import { RedisExecutionRepository } from './execution-repository';
@@ -82,6 +86,17 @@ export class RedisDatabase implements Database {
       throw new UnavailableError('redis', `cannot connect: ${ensureError(e).message}`, { cause: e });
     }
     return new RedisDatabase(redis, storageKeys(settings.keyPrefix));
+  }
+
+  /** Separate writes in order (see advanceInOrder): each repository writes its own keys. */
+  advance(
+    tenantId: string,
+    executionId: string,
+    events: readonly EngineEvent[],
+    expectedSequence: number,
+    derive: DeriveRows,
+  ): Promise<StoredEngineEvent[]> {
+    return advanceInOrder(this, tenantId, executionId, events, expectedSequence, derive);
   }
 
   async health(): Promise<BackendHealth[]> {
