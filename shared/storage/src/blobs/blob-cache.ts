@@ -4,6 +4,8 @@ import type { BlobRef } from '@wormhole/interfaces';
 export interface CachedBlob {
   readonly ref: BlobRef;
   readonly text: string;
+  /** When this process last stored it (ms); absent when it was only read. */
+  readonly storedAt?: number;
 }
 
 /**

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { BlobRef } from '@wormhole/interfaces';
 import { AppError, NotFoundError } from '@wormhole/interfaces';
 import { BlobCache } from './blob-cache';
-import { BlobCodec } from './blob-codec';
+import { BLOB_REFRESH_MS, BlobCodec } from './blob-codec';
 import { FilesystemBlobStore } from './filesystem-blob-store';
 
 describe('BlobCodec over a filesystem store', () => {
@@ -51,6 +51,27 @@ describe('BlobCodec over a filesystem store', () => {
     // Another tenant's copy is its own blob.
     const other = (await codec.offload('globex', big)) as BlobRef;
     await expect(fs.access(path.join(dir, 'globex', other.$blob.slice(0, 2), other.$blob))).resolves.toBeUndefined();
+  });
+
+  it('stores a cached blob again once its last store is older than BLOB_REFRESH_MS, or when it was only read', async () => {
+    let now = 1_000_000;
+    const codec = new BlobCodec(store, 1024, { now: () => now });
+    const ref = (await codec.offload('acme', big)) as BlobRef;
+    await fs.rm(fileOf(ref));
+    now += BLOB_REFRESH_MS - 1;
+    await codec.offload('acme', big);
+    await expect(fs.access(fileOf(ref))).rejects.toThrow();
+    now += 1;
+    // Stored again: the store's time of the blob moves, so a garbage collection keeps it.
+    await codec.offload('acme', big);
+    await expect(fs.access(fileOf(ref))).resolves.toBeUndefined();
+
+    const reader = new BlobCodec(store, 1024, { now: () => now });
+    expect(await reader.resolve('acme', ref)).toEqual(big);
+    const old = new Date(0);
+    await fs.utimes(fileOf(ref), old, old);
+    await reader.offload('acme', big);
+    expect((await fs.stat(fileOf(ref))).mtime.getTime()).toBeGreaterThan(0);
   });
 });
 

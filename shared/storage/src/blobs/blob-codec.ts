@@ -4,6 +4,13 @@ import { AppError } from '@wormhole/interfaces';
 import { BlobCache } from './blob-cache';
 import { place, readStored } from './offload';
 
+/**
+ * A cached blob is stored again (a put refreshes its time in the store) when this process last
+ * stored it longer ago than this, or only read it: the garbage collection deletes only blobs not
+ * stored for its grace period (at least twice this), so a blob a new row references is never one.
+ */
+export const BLOB_REFRESH_MS = 3_600_000;
+
 /** 32 Mi UTF-16 units (64 MiB at most): a few dozen large payloads per process. */
 const DEFAULT_CACHE_CHARS = 32 * 1024 * 1024;
 
@@ -14,19 +21,21 @@ const DEFAULT_CACHE_CHARS = 32 * 1024 * 1024;
  */
 export class BlobCodec {
   private readonly cache: BlobCache;
+  private readonly now: () => number;
 
   constructor(
     private readonly blobs: BlobStore,
     readonly thresholdBytes: number,
-    options: { cacheChars?: number } = {},
+    options: { cacheChars?: number; now?: () => number } = {},
   ) {
+    this.now = options.now ?? Date.now;
     this.cache = new BlobCache(options.cacheChars ?? DEFAULT_CACHE_CHARS);
   }
 
   /**
    * What to store in place of `value`: the value, the value escaped, or a reference. A blob this
-   * process already stored or read is not stored again (the same output is written to the event,
-   * the history, the step run and the row: one upload, not four).
+   * process stored within BLOB_REFRESH_MS is not stored again (the same output is written to the
+   * event, the history, the step run and the row: one upload, not four).
    */
   async offload(tenantId: string, value: JsonValue): Promise<JsonValue> {
     const placement = place(value, this.thresholdBytes);
@@ -34,9 +43,10 @@ export class BlobCodec {
     const text = placement.outOfLine;
     const key = cacheKey(tenantId, sha256Hex(text));
     const cached = this.cache.get(key);
-    if (cached) return cached.ref;
+    const now = this.now();
+    if (cached?.storedAt !== undefined && now - cached.storedAt < BLOB_REFRESH_MS) return cached.ref;
     const ref = await this.blobs.put(tenantId, text, 'application/json');
-    this.cache.set(key, { ref, text });
+    this.cache.set(key, { ref, text, storedAt: now });
     return ref;
   }
 

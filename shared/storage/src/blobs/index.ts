@@ -9,3 +9,5 @@ export { BlobCodec } from './blob-codec';
 export { EVENT_DATA_FIELDS, EXECUTION_FIELDS, SNAPSHOT_FIELDS, STEP_RUN_FIELDS } from './offload';
 export { offloadEvent, resolveEvent, resolveEvents } from './records';
 export { withBlobOffload } from './offload-database';
+export type { BlobCollection } from './blob-collector';
+export { BlobCollector } from './blob-collector';
