@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { BlobRef, Database, EngineEvent } from '@wormhole/interfaces';
+import type { BlobRef, BlobStore, Database, EngineEvent } from '@wormhole/interfaces';
 import { engineEvent, isBlobRef, newId, scheduleCorrelationId } from '@wormhole/interfaces';
 import { MemoryLogger } from '@wormhole/platform';
 import type { TestBackend } from '../testing';
@@ -10,6 +10,7 @@ import { openTestDatabase, testBackends } from '../testing';
 import { BlobCollector } from './blob-collector';
 import { BLOB_REFRESH_MS, BlobCodec } from './blob-codec';
 import { FilesystemBlobStore } from './filesystem-blob-store';
+import { S3BlobStore } from './s3-blob-store';
 import { withBlobOffload } from './offload-database';
 
 const TENANT = 'acme';
@@ -25,38 +26,114 @@ function completed(executionId: string, output: { label: string; text: string })
   );
 }
 
-describe.each(testBackends())('BlobCollector on %s with a filesystem store', (backend: TestBackend) => {
+/** A blob store under test, with the means to age its blobs and to look at them directly. */
+interface StoreCase {
+  readonly store: BlobStore;
+  /** Makes every blob of the tenant as old as `at`. */
+  age(at: Date): Promise<void>;
+  exists(key: string): Promise<boolean>;
+  cleanup(): Promise<void>;
+}
+
+async function fsCase(): Promise<StoreCase> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wormhole-gc-'));
+  const store = await FilesystemBlobStore.create(dir);
+  const fileOf = (key: string): string => path.join(dir, TENANT, key.slice(0, 2), key);
+  return {
+    store,
+    age: async (at) => {
+      for await (const blob of store.listStoredBefore(new Date(Date.now() + 1000))) {
+        await fs.utimes(fileOf(blob.key), at, at);
+      }
+    },
+    exists: (key) =>
+      fs.access(fileOf(key)).then(
+        () => true,
+        () => false,
+      ),
+    cleanup: () => fs.rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * An S3BlobStore whose requests an in-memory bucket answers (PUT, GET, DELETE, ListObjectsV2 one
+ * page); signing is tested against a verifying stand-in in s3-blob-store.int.test.ts.
+ */
+function s3Case(): StoreCase {
+  const objects = new Map<string, { body: string; at: number }>();
+  const bucket = (url: URL): string => decodeURIComponent(url.pathname.replace(/^\/gc-bucket\//, ''));
+  const fakeFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = new URL(input instanceof Request ? input.url : input);
+    const key = bucket(url);
+    const method = init?.method ?? 'GET';
+    if (method === 'GET' && url.searchParams.get('list-type') === '2') {
+      const contents = [...objects]
+        .map(
+          ([k, o]) =>
+            `<Contents><Key>${k}</Key><LastModified>${new Date(o.at).toISOString()}</LastModified></Contents>`,
+        )
+        .join('');
+      return new Response(`<ListBucketResult><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`);
+    }
+    if (method === 'PUT') {
+      objects.set(key, { body: Buffer.from(init?.body as Buffer).toString('utf8'), at: Date.now() });
+      return new Response(null, { status: 200 });
+    }
+    if (method === 'DELETE') {
+      objects.delete(key);
+      return new Response(null, { status: 204 });
+    }
+    const object = objects.get(key);
+    return object ? new Response(object.body) : new Response('<Error><Code>NoSuchKey</Code></Error>', { status: 404 });
+  };
+  const store = new S3BlobStore(
+    {
+      endpoint: 'http://s3.test',
+      bucket: 'gc-bucket',
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'k', secretAccessKey: 's' },
+      forcePathStyle: true,
+    },
+    { fetch: fakeFetch as typeof fetch },
+  );
+  return {
+    store,
+    age: (at) => {
+      for (const object of objects.values()) object.at = at.getTime();
+      return Promise.resolve();
+    },
+    exists: (key) => Promise.resolve(objects.has(`${TENANT}/${key}`)),
+    cleanup: () => Promise.resolve(),
+  };
+}
+
+const cases: [string, TestBackend, () => Promise<StoreCase>][] = [
+  ...testBackends().map((backend): [string, TestBackend, () => Promise<StoreCase>] => ['fs', backend, fsCase]),
+  ['s3', 'embedded', () => Promise.resolve(s3Case())],
+];
+
+describe.each(cases)('BlobCollector with the %s store on %s', (_store, backend, openStore) => {
   let opened: { db: Database; cleanup(): Promise<void> };
-  let dir: string;
-  let store: FilesystemBlobStore;
+  let blobs: StoreCase;
+  let store: BlobStore;
   let db: Database;
 
   beforeAll(async () => {
     opened = await openTestDatabase(backend);
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wormhole-gc-'));
-    store = await FilesystemBlobStore.create(dir);
+    blobs = await openStore();
+    store = blobs.store;
     db = withBlobOffload(opened.db, new BlobCodec(store, 1024, { cacheChars: 0 }));
   });
   afterAll(async () => {
     await opened.cleanup();
-    await fs.rm(dir, { recursive: true, force: true });
+    await blobs.cleanup();
   });
 
-  const fileOf = (key: string): string => path.join(dir, TENANT, key.slice(0, 2), key);
   /** Every blob of the tenant made as old as a day and a bit. */
-  const age = async (): Promise<void> => {
-    const old = new Date(Date.now() - GRACE_MS - 60_000);
-    for await (const blob of store.listStoredBefore(new Date(Date.now() + 1000))) {
-      await fs.utimes(fileOf(blob.key), old, old);
-    }
-  };
+  const age = (): Promise<void> => blobs.age(new Date(Date.now() - GRACE_MS - 60_000));
   /** The key the codec stores a value under: the SHA-256 of its JSON. */
   const keyOf = (value: unknown): string => createHash('sha256').update(JSON.stringify(value), 'utf8').digest('hex');
-  const exists = (key: string): Promise<boolean> =>
-    fs.access(fileOf(key)).then(
-      () => true,
-      () => false,
-    );
+  const exists = (key: string): Promise<boolean> => blobs.exists(key);
   const refOf = async (value: unknown): Promise<BlobRef> => {
     const ref = await store.put(TENANT, JSON.stringify(value), 'application/json');
     expect(isBlobRef(ref)).toBe(true);
