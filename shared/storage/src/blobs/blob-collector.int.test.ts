@@ -62,7 +62,7 @@ async function fsCase(): Promise<StoreCase> {
 function s3Case(): StoreCase {
   const objects = new Map<string, { body: string; at: number }>();
   const bucket = (url: URL): string => decodeURIComponent(url.pathname.replace(/^\/gc-bucket\//, ''));
-  const fakeFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+  const answer = (input: string | URL | Request, init?: RequestInit): Response => {
     const url = new URL(input instanceof Request ? input.url : input);
     const key = bucket(url);
     const method = init?.method ?? 'GET';
@@ -86,6 +86,8 @@ function s3Case(): StoreCase {
     const object = objects.get(key);
     return object ? new Response(object.body) : new Response('<Error><Code>NoSuchKey</Code></Error>', { status: 404 });
   };
+  const fakeFetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
+    Promise.resolve(answer(input, init));
   const store = new S3BlobStore(
     {
       endpoint: 'http://s3.test',
@@ -94,7 +96,7 @@ function s3Case(): StoreCase {
       credentials: { accessKeyId: 'k', secretAccessKey: 's' },
       forcePathStyle: true,
     },
-    { fetch: fakeFetch as typeof fetch },
+    { fetch: fakeFetch },
   );
   return {
     store,
