@@ -1,41 +1,8 @@
-import type {
-  DeadLetter,
-  EngineEvent,
-  EngineEventOf,
-  EventStream,
-  Subscription,
-  TaskExecutor,
-  TaskOutcome,
-} from '@wormhole/interfaces';
+import type { EngineEvent, EngineEventOf, TaskExecutor, TaskOutcome } from '@wormhole/interfaces';
 import { engineEvent } from '@wormhole/interfaces';
-import { MemoryLogger, NoopMetrics } from '@wormhole/platform';
+import { MemoryLogger, NoopMetrics, RecordingStream } from '@wormhole/platform';
 import { TaskRunner } from './task-runner';
 import { TaskExecutorRegistry } from './tasks/registry';
-
-/** The transport's publish side, recording what was published; can be made to fail. */
-class RecordingStream implements EventStream {
-  readonly published: EngineEvent[] = [];
-  failing = false;
-  publish(event: EngineEvent): Promise<void> {
-    if (this.failing) return Promise.reject(new Error('transport down'));
-    this.published.push(event);
-    return Promise.resolve();
-  }
-  subscribe(): Subscription {
-    throw new Error('not used');
-  }
-  listDeadLetters(): Promise<DeadLetter[]> {
-    return Promise.resolve([]);
-  }
-  async redrive(): Promise<void> {}
-  health(): Promise<{ name: string; ok: boolean }> {
-    return Promise.resolve({ name: 'stream:test', ok: true });
-  }
-  onMessagesLost(): () => void {
-    return () => undefined;
-  }
-  async close(): Promise<void> {}
-}
 
 /** A `call: http` stand-in that counts its side effects and finishes when told to. */
 class GatedCall implements TaskExecutor {

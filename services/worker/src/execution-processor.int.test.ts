@@ -1,39 +1,12 @@
-import type { Database, EngineEvent, EventStream, JsonValue } from '@wormhole/interfaces';
+import type { Database, EventStream, JsonValue } from '@wormhole/interfaces';
 import { childIdempotencyKey, engineEvent, executionStartedEvent } from '@wormhole/interfaces';
 import { JqWasmEvaluator } from '@wormhole/dsl';
-import { MemoryLogger, NoopMetrics } from '@wormhole/platform';
+import { MemoryLogger, NoopMetrics, RecordingStream } from '@wormhole/platform';
 import type { TestEmbedded } from '@wormhole/storage';
 import { advanceInOrder, openTestEmbedded } from '@wormhole/storage';
 import { DefinitionCache } from './definition-cache';
 import { ExecutionProcessor } from './execution-processor';
 import { StateCache } from './state-cache';
-
-/** Collects what the processor publishes. */
-class RecordingStream implements EventStream {
-  readonly published: EngineEvent[] = [];
-  publish(event: EngineEvent): Promise<void> {
-    this.published.push(event);
-    return Promise.resolve();
-  }
-  subscribe(): never {
-    throw new Error('not used');
-  }
-  listDeadLetters(): Promise<never[]> {
-    return Promise.resolve([]);
-  }
-  redrive(): Promise<void> {
-    return Promise.resolve();
-  }
-  health(): Promise<{ name: string; ok: boolean }> {
-    return Promise.resolve({ name: 'stream:recording', ok: true });
-  }
-  onMessagesLost(): () => void {
-    return () => undefined;
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
 
 type Method = (...args: unknown[]) => Promise<unknown>;
 

@@ -1,6 +1,5 @@
 import type {
   Database,
-  EngineEvent,
   EngineEventOf,
   EventStream,
   EventSubscription,
@@ -11,38 +10,13 @@ import { eventPublishedEvent } from '@wormhole/interfaces';
 import { ExecutionStarter } from '@wormhole/backends';
 import type { ExpressionEvaluator } from '@wormhole/dsl';
 import { MemoryLogger, NoopMetrics } from '@wormhole/platform';
+
+export { RecordingStream } from '@wormhole/platform';
 import { EventRouter } from '../event-router';
 import { AllEventsCorrelation } from '../scheduler/event-correlation';
 import { ScheduledEventStarts } from '../scheduler/event-starts';
 import { ScheduledStart } from '../scheduler/scheduled-start';
 import { ScheduledWorkflows } from '../scheduler/scheduled-workflows';
-
-/** Collects what the router publishes. */
-export class RecordingStream implements EventStream {
-  readonly published: EngineEvent[] = [];
-  publish(event: EngineEvent): Promise<void> {
-    this.published.push(event);
-    return Promise.resolve();
-  }
-  subscribe(): never {
-    throw new Error('not used');
-  }
-  listDeadLetters(): Promise<never[]> {
-    return Promise.resolve([]);
-  }
-  redrive(): Promise<void> {
-    return Promise.resolve();
-  }
-  health(): Promise<{ name: string; ok: boolean }> {
-    return Promise.resolve({ name: 'stream:recording', ok: true });
-  }
-  onMessagesLost(): () => void {
-    return () => undefined;
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
 
 /** The worker's router as worker.ts builds it, over `db`, publishing to `stream`. */
 export function routerOver(db: Database, stream: EventStream, evaluator: ExpressionEvaluator): EventRouter {
