@@ -388,6 +388,9 @@ interface K8sObject {
     selector?: { matchLabels?: Record<string, string> } | Record<string, string>;
     scaleTargetRef?: { kind: string; name: string };
     template?: { metadata?: { labels?: Record<string, string> }; spec: PodSpec };
+    schedule?: string;
+    concurrencyPolicy?: string;
+    jobTemplate?: { spec: { template: { spec: PodSpec } } };
   };
 }
 
@@ -498,11 +501,11 @@ describe('deploy/k8s', () => {
   );
 
   it('runs every pod as the image user, non-root, without privilege escalation, on a read-only root', () => {
-    const pods = [...of('Deployment'), ...of('Job')].map((d) => ({
-      name: d.metadata.name,
-      spec: d.spec!.template!.spec,
-    }));
-    expect(pods.length).toBe(4);
+    const pods = [
+      ...[...of('Deployment'), ...of('Job')].map((d) => ({ name: d.metadata.name, spec: d.spec!.template!.spec })),
+      ...of('CronJob').map((d) => ({ name: d.metadata.name, spec: d.spec!.jobTemplate!.spec.template.spec })),
+    ];
+    expect(pods.length).toBe(5);
     for (const { name, spec } of pods) {
       expect({ name, ...spec.securityContext }).toMatchObject({ name, runAsNonRoot: true, runAsUser: 1000 });
       for (const c of spec.containers) {
@@ -556,8 +559,18 @@ describe('deploy/k8s', () => {
     const job = named('Job', 'wormhole-migrate');
     const c = job.spec!.template!.spec.containers[0]!;
     expect(c.command).toEqual(['node', 'services/wormhole/dist/main.js', 'migrate']);
-    expect(readText('services/wormhole/src/main.ts')).toContain("command === 'migrate'");
+    expect(readText('services/wormhole/src/main.ts')).toContain('migrate: runMigrate');
     expect(readText('package.json')).toContain('wormhole.js migrate');
+    expect(c.image).toBe(container('api').image);
+  });
+
+  it('collects unreferenced blobs with a daily CronJob running `wormhole blob-gc`, one run at a time', () => {
+    const cron = named('CronJob', 'wormhole-blob-gc');
+    expect(cron.spec!.schedule).toMatch(/^\S+ \S+ \* \* \*$/);
+    expect(cron.spec!.concurrencyPolicy).toBe('Forbid');
+    const c = cron.spec!.jobTemplate!.spec.template.spec.containers[0]!;
+    expect(c.command).toEqual(['node', 'services/wormhole/dist/main.js', 'blob-gc']);
+    expect(readText('services/wormhole/src/main.ts')).toContain("'blob-gc': runBlobGc");
     expect(c.image).toBe(container('api').image);
   });
 
@@ -565,8 +578,8 @@ describe('deploy/k8s', () => {
     const perPod = Number(config.DATABASE_MAX_CONNS);
     expect(perPod).toBeGreaterThan(0);
     const hpaMax = (role: Role): number => named('HorizontalPodAutoscaler', `wormhole-${role}`).spec!.maxReplicas!;
-    // One surge pod per deployment (maxSurge: 1) and the migration job.
-    const pods = deployment('api').spec!.replicas! + 1 + hpaMax('worker') + 1 + hpaMax('executor') + 1 + 1;
+    // One surge pod per deployment (maxSurge: 1), the migration job and the blob collection.
+    const pods = deployment('api').spec!.replicas! + 1 + hpaMax('worker') + 1 + hpaMax('executor') + 1 + 1 + 1;
     expect(pods * perPod).toBeLessThanOrEqual(97);
   });
 

@@ -24,6 +24,7 @@ describe('deploy/k8s against the Kubernetes schemas', () => {
     expect([...new Set(manifests.map((m) => `${m.manifest.apiVersion} ${m.manifest.kind}`))].sort()).toEqual([
       'apps/v1 Deployment',
       'autoscaling/v2 HorizontalPodAutoscaler',
+      'batch/v1 CronJob',
       'batch/v1 Job',
       'policy/v1 PodDisruptionBudget',
       'v1 ConfigMap',

@@ -10,3 +10,4 @@ export * from './mongo';
 export * from './embedded';
 export * from './testing';
 export * from './blobs';
+export { runBlobGc } from './cli/blob-gc';

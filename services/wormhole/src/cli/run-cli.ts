@@ -12,6 +12,7 @@ export const USAGE = `wormhole: run and operate Wormhole
 Servers:
   wormhole all | api | worker | executor     start every role in one process, or one role
   wormhole migrate                           bring the configured backends' schemas up to date, then exit
+  wormhole blob-gc                           delete the blobs no record references any more, then exit
 
 Client (talks to the REST API at --url, env WORMHOLE_URL, default http://localhost:8080):
   wormhole apply -f workflow.yaml            create a workflow, or a new version of the one with its name

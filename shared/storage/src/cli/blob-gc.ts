@@ -1,14 +1,13 @@
 /*
- * `node shared/storage/dist/cli/blob-gc.js`: one garbage collection of the blob store (see
- * BlobCollector), then exits (non-zero on failure). Meant for a periodic job (a cron, a Kubernetes
- * CronJob) beside the deployment: one run at a time, with the settings of the services.
+ * `wormhole blob-gc`: one garbage collection of the blob store (see BlobCollector); the command
+ * exits with the code this returns. Meant for a periodic job (a cron, the Kubernetes CronJob in
+ * deploy/k8s) beside the deployment: one run at a time, with the settings of the services.
  * BLOB_GC_GRACE_HOURS (default 24, at least 2): only blobs not stored for that long are deleted.
- * A composition root, so it is the one place here that reads process.env.
  */
 import type { Logger } from '@wormhole/interfaces';
 import { ensureError } from '@wormhole/interfaces';
 import type { Env } from '@wormhole/platform';
-import { EnvReader, LOG_LEVEL_SETTINGS, NoopMetrics, createWinstonLogger } from '@wormhole/platform';
+import { EnvReader, NoopMetrics } from '@wormhole/platform';
 import { BlobCollector, createBlobStore, loadBlobConfig } from '../blobs';
 import { loadStorageConfig } from '../config';
 import { createPrimaryDatabase } from '../factory';
@@ -40,19 +39,4 @@ export async function runBlobGc(env: Env, logger: Logger): Promise<number> {
     await blobs.close();
     await db.close();
   }
-}
-
-if (require.main === module) {
-  const level = new EnvReader(process.env).oneOf('LOG_LEVEL', LOG_LEVEL_SETTINGS, 'info');
-  const logger = createWinstonLogger({ service: 'blob-gc', level });
-  runBlobGc(process.env, logger).then(
-    (code) => {
-      // exitCode rather than exit(): lets the last log lines reach stdout.
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      logger.error('blob-gc crashed', { err: ensureError(e) });
-      process.exitCode = 1;
-    },
-  );
 }
