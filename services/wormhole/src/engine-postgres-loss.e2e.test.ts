@@ -34,6 +34,11 @@ describeIf.each(transports)(
       engine = await EngineUnderTest.start(postgresWithRedisStreams(), {
         POSTGRES_APPLICATION_NAME: applicationName,
         EXECUTOR_CONCURRENCY: '20',
+        // Leases of 5 s rather than the harness's 1 s (the default is 30 s): ten cuts in 2.5 s
+        // keep the pools reconnecting, and a heartbeat waiting that long for a connection is not
+        // a lost acknowledgement. One lost for good still shows: its message is reclaimed after
+        // 5 s, well within the wait for the runs to end.
+        STREAM_CLAIM_IDLE_MS: '5000',
         ...env,
       });
       admin = new Client(poolConfig(TEST_POSTGRES));

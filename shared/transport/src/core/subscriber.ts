@@ -9,7 +9,7 @@ import { ensureError } from '@wormhole/interfaces';
 import { LaneDispatcher } from './lane-dispatcher';
 import type { MessageSink } from './message-sink';
 import { Periodic } from '@wormhole/platform';
-import { HANDLER_RETRY, retryWhileUnavailable } from './transient-retry';
+import { HANDLER_RETRY, retryWhileUnavailable, retryWithin } from './transient-retry';
 
 /** A message as a backend read it, before it is parsed. */
 export interface RawMessage {
@@ -48,6 +48,8 @@ export class Subscriber {
   private readonly inFlight = new Map<string, MessageRef>();
   private readonly reclaimer: Periodic;
   private readonly heartbeats: Periodic;
+  /** A lease lasts `claimIdleMs`: three heartbeats. */
+  private readonly beatMs: number;
   private stopping = false;
   /** Aborted on stop: handlers retrying in place give up and leave their message for redelivery. */
   private readonly stopSignal = new AbortController();
@@ -68,8 +70,8 @@ export class Subscriber {
     this.types = options.types ? new Set(options.types) : undefined;
     const warn = (what: string) => (e: unknown) => logger.warn(`${what} failed`, { err: ensureError(e) });
     this.reclaimer = new Periodic(settings.claimIntervalMs, () => this.reclaim(), warn('reclaim'));
-    const beatMs = Math.max(10, Math.floor(settings.claimIdleMs / 3));
-    this.heartbeats = new Periodic(beatMs, () => this.heartbeat(), warn('heartbeat'));
+    this.beatMs = Math.max(10, Math.floor(settings.claimIdleMs / 3));
+    this.heartbeats = new Periodic(this.beatMs, () => this.heartbeat(), warn('heartbeat'));
   }
 
   get stopped(): boolean {
@@ -166,7 +168,10 @@ export class Subscriber {
 
   private async heartbeat(): Promise<void> {
     if (this.inFlight.size === 0) return;
-    const lost = await this.backend.heartbeat([...this.inFlight.values()]);
+    const running = [...this.inFlight.values()];
+    // Tried again within the period: a heartbeat lost to one dropped connection must not let
+    // the leases lapse (the messages would be reclaimed and their handlers run twice).
+    const lost = await retryWithin(() => this.backend.heartbeat(running), this.beatMs, this.stopSignal.signal);
     for (const { stream, id } of lost) {
       // Also reported when the ack landed meanwhile: only still-running ones matter.
       if (!this.inFlight.has(`${stream} ${id}`)) continue;

@@ -1,5 +1,5 @@
 import { UnavailableError, ValidationError } from '@wormhole/interfaces';
-import { retryWhileUnavailable } from './transient-retry';
+import { retryWhileUnavailable, retryWithin } from './transient-retry';
 
 /** Work failing `failures` times with `error`, then answering 'done'. */
 function failing(failures: number, error: Error): { work: () => Promise<string>; calls: () => number } {
@@ -65,5 +65,49 @@ describe('retryWhileUnavailable', () => {
     await expect(run).rejects.toBe(error);
     expect(calls()).toBe(1);
     expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});
+
+describe('retryWithin', () => {
+  it('tries again after any failure until the work succeeds within the budget', async () => {
+    let calls = 0;
+    const result = await retryWithin(() => {
+      calls += 1;
+      return calls < 3 ? Promise.reject(new Error('connection terminated')) : Promise.resolve('held');
+    }, 1_000);
+    expect(result).toBe('held');
+    expect(calls).toBe(3);
+  });
+
+  it('gives up with the last failure once the next pause would pass the budget', async () => {
+    let calls = 0;
+    const started = Date.now();
+    await expect(
+      retryWithin(() => {
+        calls += 1;
+        return Promise.reject(new Error(`failure ${calls}`));
+      }, 100),
+    ).rejects.toThrow(/failure \d/);
+    // Pauses of 10, 20 and 40 ms fit in 100 ms, the next (80) does not; a slow timer fits fewer.
+    expect(calls).toBeGreaterThanOrEqual(2);
+    expect(calls).toBeLessThanOrEqual(4);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('stops when aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    let calls = 0;
+    await expect(
+      retryWithin(
+        () => {
+          calls += 1;
+          return Promise.reject(new Error('down'));
+        },
+        1_000,
+        controller.signal,
+      ),
+    ).rejects.toThrow('down');
+    expect(calls).toBe(1);
   });
 });

@@ -69,3 +69,24 @@ function pauseUnlessAborted(ms: number, signal: AbortSignal | undefined): Promis
     signal.addEventListener('abort', done, { once: true });
   });
 }
+
+/**
+ * Runs `work` until it succeeds or `budgetMs` would be exceeded by the next pause (then the last
+ * failure is thrown), whatever the failure: for idempotent upkeep that must land within a period
+ * (a lease's heartbeat), where one dropped connection must not cost the lease. Pauses start at a
+ * tenth of the budget and double.
+ */
+export async function retryWithin<T>(work: () => Promise<T>, budgetMs: number, signal?: AbortSignal): Promise<T> {
+  const deadline = Date.now() + budgetMs;
+  let pauseMs = Math.max(1, Math.floor(budgetMs / 10));
+  for (;;) {
+    try {
+      return await work();
+    } catch (e) {
+      if (signal?.aborted || Date.now() + pauseMs > deadline) throw e;
+      await pauseUnlessAborted(pauseMs, signal);
+      if (signal?.aborted) throw e;
+      pauseMs *= 2;
+    }
+  }
+}
