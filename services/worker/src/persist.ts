@@ -1,5 +1,6 @@
 import type { Database, DerivedRows, ExecutionPatch, StoredEngineEvent } from '@wormhole/interfaces';
 import type { ExecutionState } from '@wormhole/dsl';
+import { writeDerivedRows } from '@wormhole/storage';
 import type { OpenSteps } from './projection';
 import { project } from './projection';
 
@@ -38,8 +39,9 @@ export function deriveRows(
 }
 
 /**
- * Writes the derived rows of events already appended. The history is durable; these are derived
- * from it, so a crash between the two is repaired when the redelivered event is projected again.
+ * Writes the derived rows of events already appended, in `advance`'s order (the execution row
+ * last). The history is durable; these are derived from it, so a crash between the two is
+ * repaired when the redelivered event is projected again.
  */
 export async function persistProjection(
   db: Database,
@@ -51,15 +53,7 @@ export async function persistProjection(
   const identity = state.identity;
   if (!identity) return open;
   const derived = deriveRows(state, open, events, options);
-  const { steps, logs, patch } = derived.rows;
-  const writes: Promise<unknown>[] = [];
-  for (const step of steps) writes.push(db.steps.upsert(identity.tenantId, step));
-  if (logs.length > 0) writes.push(db.logs.append(identity.tenantId, logs));
-  await Promise.all(writes);
-  // The execution row last: a client that sees it completed then finds every step run and log.
-  if (Object.keys(patch).length > 0) {
-    await db.executions.update(identity.tenantId, identity.executionId, patch, { onlyIfNotTerminal: true });
-  }
+  await writeDerivedRows(db, identity.tenantId, identity.executionId, derived.rows);
   return derived.open;
 }
 
