@@ -1,6 +1,5 @@
 import type { Database, JsonObject, WorkflowDefinition, WorkflowState } from '@wormhole/interfaces';
-
-const PAGE = 100;
+import { everyItem } from '@wormhole/platform';
 
 /**
  * The tenant's workflows whose document has this `namespace` and `name` (the DSL's identity of a
@@ -14,19 +13,18 @@ export async function* workflowsByDocumentName(
   name: string,
   state?: WorkflowState,
 ): AsyncGenerator<WorkflowDefinition> {
-  for (let offset = 0; ; offset += PAGE) {
-    const page = await db.workflows.list(tenantId, {
-      limit: PAGE,
+  const workflows = everyItem((offset, limit) =>
+    db.workflows.list(tenantId, {
+      limit,
       offset,
       sortBy: 'updated_at',
       sortOrder: 'desc',
       ...(state !== undefined && { state }),
-    });
-    for (const workflow of page.items) {
-      const document = documentOf(workflow);
-      if (document?.namespace === namespace && document.name === name) yield workflow;
-    }
-    if (page.items.length < PAGE) return;
+    }),
+  );
+  for await (const workflow of workflows) {
+    const document = documentOf(workflow);
+    if (document?.namespace === namespace && document.name === name) yield workflow;
   }
 }
 

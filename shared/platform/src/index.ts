@@ -6,6 +6,7 @@ export * from './metrics/noop-metrics';
 export * from './lifecycle/shutdown';
 export * from './http/health-server';
 export * from './testing/test-servers';
+export * from './paging/every-item';
 export * from './testing/recording-stream';
 export * from './health/probe-backend';
 export * from './batching/micro-batcher';

@@ -1,8 +1,7 @@
 import type { BlobStore, Database, JsonValue, Logger } from '@wormhole/interfaces';
 import { isBlobRef, scheduleCorrelationIds } from '@wormhole/interfaces';
+import { everyItem } from '@wormhole/platform';
 import { BLOB_REFRESH_MS } from './blob-codec';
-
-const PAGE = 100;
 
 export interface BlobCollection {
   /** Blobs old enough to be considered. */
@@ -68,35 +67,23 @@ export class BlobCollector {
       for (const event of await this.db.events.list(tenantId, id)) collectRefs(event.data as JsonValue, keys);
       collectRefs((await this.db.snapshots.load(tenantId, id))?.state ?? null, keys);
     };
-    for (let offset = 0; ; offset += PAGE) {
-      const page = await this.db.executions.list(tenantId, {
-        sortBy: 'started_at',
-        sortOrder: 'asc',
-        offset,
-        limit: PAGE,
-      });
-      for (const execution of page.items) {
-        collectRefs(execution.input ?? null, keys);
-        collectRefs(execution.output ?? null, keys);
-        for (const step of await this.db.steps.listByExecution(tenantId, execution.id)) {
-          collectRefs(step.input ?? null, keys);
-          collectRefs(step.output ?? null, keys);
-        }
-        await history(execution.id);
+    const executions = everyItem((offset, limit) =>
+      this.db.executions.list(tenantId, { sortBy: 'started_at', sortOrder: 'asc', offset, limit }),
+    );
+    for await (const execution of executions) {
+      collectRefs(execution.input ?? null, keys);
+      collectRefs(execution.output ?? null, keys);
+      for (const step of await this.db.steps.listByExecution(tenantId, execution.id)) {
+        collectRefs(step.input ?? null, keys);
+        collectRefs(step.output ?? null, keys);
       }
-      if (page.items.length < PAGE) break;
+      await history(execution.id);
     }
-    for (let offset = 0; ; offset += PAGE) {
-      const page = await this.db.workflows.list(tenantId, {
-        sortBy: 'created_at',
-        sortOrder: 'asc',
-        offset,
-        limit: PAGE,
-      });
-      for (const workflow of page.items) {
-        for (const id of scheduleCorrelationIds(workflow.id, workflow.version)) await history(id);
-      }
-      if (page.items.length < PAGE) break;
+    const workflows = everyItem((offset, limit) =>
+      this.db.workflows.list(tenantId, { sortBy: 'created_at', sortOrder: 'asc', offset, limit }),
+    );
+    for await (const workflow of workflows) {
+      for (const id of scheduleCorrelationIds(workflow.id, workflow.version)) await history(id);
     }
     return keys;
   }
