@@ -168,3 +168,13 @@ export function literal(text: string): RegExp {
 export function isDuplicateKey(e: unknown): boolean {
   return (e as { code?: unknown } | null)?.code === 11000;
 }
+
+/**
+ * A write that lost a race with a concurrent one and may simply be tried again: MongoDB's
+ * WriteConflict (112), and the deadlock a Postgres-backed server (DocumentDB, the test server)
+ * reports when concurrent inserts meet on one unique key.
+ */
+export function isTransientWriteConflict(e: unknown): boolean {
+  const error = e as { code?: unknown; message?: unknown } | null;
+  return error?.code === 112 || (typeof error?.message === 'string' && /deadlock detected/i.test(error.message));
+}

@@ -10,7 +10,7 @@ import type {
 } from '@wormhole/interfaces';
 import { ExecutionNotFoundError, TERMINAL_STATUSES, newId } from '@wormhole/interfaces';
 import type { ExecutionDoc } from './documents';
-import { executionFromDoc, isDuplicateKey, toJson } from './documents';
+import { executionFromDoc, isDuplicateKey, isTransientWriteConflict, toJson } from './documents';
 
 const UNFINISHED = ['pending', 'running', 'waiting', 'suspended'] as const;
 
@@ -33,7 +33,7 @@ export class MongoExecutionRepository implements ExecutionRepository {
       updated_at: now,
     };
     try {
-      await this.executions.insertOne(doc);
+      await this.insertRetryingConflicts(doc);
       return { execution: executionFromDoc(doc), created: true };
     } catch (e) {
       if (!isDuplicateKey(e) || input.idempotency_key === undefined) throw e;
@@ -44,6 +44,18 @@ export class MongoExecutionRepository implements ExecutionRepository {
       });
       if (!existing) throw e;
       return { execution: executionFromDoc(existing), created: false };
+    }
+  }
+
+  /** Concurrent creates with one idempotency key can lose a race without a duplicate-key error. */
+  private async insertRetryingConflicts(doc: ExecutionDoc): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.executions.insertOne(doc);
+        return;
+      } catch (e) {
+        if (!isTransientWriteConflict(e) || attempt >= 5) throw e;
+      }
     }
   }
 
